@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Installs everything `make demo` and `make test` need on a fresh machine,
+# skipping each piece that is already there. Safe to run again and again.
+# Usage: .ci/setup.sh [wasm|browsers|e2e|all]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+WASM_PACK_VERSION=0.15.1
+GECKODRIVER_VERSION=0.37.1
+CARGO_BIN="${CARGO_HOME:-$HOME/.cargo}/bin"
+export PATH="$CARGO_BIN:$PATH"
+what="${1:-all}"
+
+say() { printf '[setup] %s\n' "$*"; }
+
+# A lock file shipped inside a crate can name a version the registry later
+# yanked; fall back to a fresh resolution rather than fail the set-up.
+cargo_install() {
+  cargo install --locked "$@" || cargo install "$@"
+}
+
+# The wasm-bindgen CLI must match the wasm-bindgen crate in Cargo.lock exactly,
+# otherwise wasm-pack tries to download one (and this machine has no internet).
+locked_wasm_bindgen() {
+  awk '/^name = "wasm-bindgen"$/ {getline; gsub(/version = |"/, ""); print; exit}' Cargo.lock
+}
+
+setup_wasm() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding rust target wasm32-unknown-unknown"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
+  local wb; wb="$(locked_wasm_bindgen)"
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+    say "installing wasm-bindgen-cli $wb"
+    cargo_install wasm-bindgen-cli --version "=$wb" --force
+  fi
+  if ! wasm-pack --version 2>/dev/null | grep -q " $WASM_PACK_VERSION\$"; then
+    say "installing wasm-pack $WASM_PACK_VERSION"
+    cargo_install wasm-pack --version "=$WASM_PACK_VERSION" --force
+  fi
+  # Debian's binaryen is too old for current rustc output; npm's works.
+  if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ]; then setup_node; fi
+}
+
+setup_node() {
+  if [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules ]; then
+    say "installing npm packages for the build and end-to-end tests"
+    (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+    touch tests/e2e/node_modules
+  fi
+}
+
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" = 0 ]; then
+    say "apt-get update"
+    apt-get update -qq
+    apt_updated=1
+  fi
+  say "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+setup_browsers() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+  if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+    say "installing geckodriver $GECKODRIVER_VERSION"
+    cargo_install geckodriver --version "=$GECKODRIVER_VERSION" --force
+  fi
+}
+
+case "$what" in
+  wasm) setup_wasm ;;
+  browsers) setup_browsers ;;
+  e2e) setup_node ;;
+  all) setup_wasm; setup_browsers; setup_node ;;
+  *) echo "usage: $0 [wasm|browsers|e2e|all]" >&2; exit 2 ;;
+esac

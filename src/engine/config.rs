@@ -1,0 +1,970 @@
+//! The maintainer's configuration: typed, validated, with a complete default.
+//!
+//! Validation walks a [`Value`] by hand so that it can report every problem
+//! at once, each with the path of the field it concerns. A config with any
+//! problem is not used at all: the caller falls back to [`Config::default`],
+//! which never opts anybody in.
+
+use super::i18n::{Lang, Text};
+use super::json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    /// `None` means "auto": page language, then browser, then pt-BR.
+    pub language: Option<Lang>,
+    pub revision: u64,
+    pub expires_after_days: u64,
+    pub policy_url: Option<String>,
+    pub categories: Vec<Category>,
+    pub google_analytics: Option<GoogleAnalytics>,
+    pub storage: StorageSettings,
+    pub respect_gpc: bool,
+    pub receipt_url: Option<String>,
+    pub texts: Vec<(Lang, Text, String)>,
+    pub theme: Theme,
+    pub layout: Layout,
+    pub floating_button: bool,
+    pub reload_on_revoke: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Category {
+    pub id: String,
+    pub required: bool,
+    pub title: Localized,
+    pub description: Localized,
+    pub cookies: Vec<CookieInfo>,
+    pub services: Vec<String>,
+}
+
+/// A text given once for every language, or per language. Empty means "use the built-in text".
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Localized(pub Vec<(Option<Lang>, String)>);
+
+impl Localized {
+    pub fn one(text: &str) -> Self {
+        Localized(vec![(None, text.to_owned())])
+    }
+    /// The text for `lang`, else the one given for every language, else pt-BR, else any.
+    pub fn get(&self, lang: Lang) -> Option<&str> {
+        let find = |want: Option<Lang>| self.0.iter().find(|(l, _)| *l == want).map(|(_, t)| t.as_str());
+        find(Some(lang))
+            .or_else(|| find(None))
+            .or_else(|| find(Some(Lang::PtBr)))
+            .or_else(|| self.0.first().map(|(_, t)| t.as_str()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CookieInfo {
+    /// An exact name, or a prefix followed by `*`.
+    pub name: String,
+    pub provider: String,
+    pub purpose: Localized,
+    pub duration: Localized,
+    pub third_party: bool,
+}
+
+impl CookieInfo {
+    pub fn matches(&self, cookie_name: &str) -> bool {
+        match self.name.strip_suffix('*') {
+            Some(prefix) => cookie_name.starts_with(prefix),
+            None => cookie_name == self.name,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct GoogleAnalytics {
+    pub measurement_id: String,
+    /// Consent-mode signal and the categories that must all be accepted to grant it.
+    pub consent_mode: Vec<(String, Vec<String>)>,
+}
+
+pub const CONSENT_MODE_SIGNALS: [&str; 4] = ["analytics_storage", "ad_storage", "ad_user_data", "ad_personalization"];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct StorageSettings {
+    pub key: String,
+    pub cookie: Option<CookieMirror>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CookieMirror {
+    pub name: String,
+    pub domain: Option<String>,
+    pub path: String,
+    pub same_site: SameSite,
+    /// `None`: Secure exactly when the page is served over https.
+    pub secure: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SameSite {
+    Lax,
+    Strict,
+    None,
+}
+
+impl SameSite {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SameSite::Lax => "Lax",
+            SameSite::Strict => "Strict",
+            SameSite::None => "None",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Theme {
+    pub scheme: Scheme,
+    /// `#rrggbb` or `#rgb`: the colour of the buttons and links.
+    pub accent: Option<String>,
+    pub radius_px: Option<u64>,
+    pub font: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Scheme {
+    #[default]
+    Auto,
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Layout {
+    #[default]
+    Bar,
+    Box,
+    Center,
+}
+
+impl Layout {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Layout::Bar => "bar",
+            Layout::Box => "box",
+            Layout::Center => "center",
+        }
+    }
+}
+
+pub const NECESSARY: &str = "necessary";
+pub const ANALYTICS: &str = "analytics";
+pub const DEFAULT_STORAGE_KEY: &str = "biscoito-consent";
+pub const MAX_EXPIRY_DAYS: u64 = 730;
+
+fn ga_cookies() -> Vec<CookieInfo> {
+    let cookie = |name: &str, pt: &str, en: &str, es: &str| CookieInfo {
+        name: name.to_owned(),
+        provider: "Google Analytics".to_owned(),
+        purpose: Localized(vec![
+            (Some(Lang::PtBr), pt.to_owned()),
+            (Some(Lang::En), en.to_owned()),
+            (Some(Lang::Es), es.to_owned()),
+        ]),
+        duration: Localized(vec![
+            (Some(Lang::PtBr), "2 anos".to_owned()),
+            (Some(Lang::En), "2 years".to_owned()),
+            (Some(Lang::Es), "2 años".to_owned()),
+        ]),
+        third_party: true,
+    };
+    vec![
+        cookie(
+            "_ga",
+            "Distingue visitantes para contar visitas",
+            "Tells visitors apart to count visits",
+            "Distingue visitantes para contar visitas",
+        ),
+        cookie(
+            "_ga_*",
+            "Mantém o estado da sessão de estatística",
+            "Keeps the state of the statistics session",
+            "Mantiene el estado de la sesión de estadística",
+        ),
+    ]
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            language: None,
+            revision: 1,
+            expires_after_days: 180,
+            policy_url: None,
+            categories: vec![
+                Category {
+                    id: NECESSARY.to_owned(),
+                    required: true,
+                    title: Localized::default(),
+                    description: Localized::default(),
+                    cookies: Vec::new(),
+                    services: Vec::new(),
+                },
+                Category {
+                    id: ANALYTICS.to_owned(),
+                    required: false,
+                    title: Localized::default(),
+                    description: Localized::default(),
+                    cookies: ga_cookies(),
+                    services: vec!["Google Analytics".to_owned()],
+                },
+            ],
+            google_analytics: None,
+            storage: StorageSettings { key: DEFAULT_STORAGE_KEY.to_owned(), cookie: None },
+            respect_gpc: true,
+            receipt_url: None,
+            texts: Vec::new(),
+            theme: Theme::default(),
+            layout: Layout::Bar,
+            floating_button: true,
+            reload_on_revoke: true,
+        }
+    }
+}
+
+impl Config {
+    pub fn category(&self, id: &str) -> Option<&Category> {
+        self.categories.iter().find(|c| c.id == id)
+    }
+
+    pub fn optional_categories(&self) -> impl Iterator<Item = &Category> {
+        self.categories.iter().filter(|c| !c.required)
+    }
+
+    /// The maintainer's override for `key` in `lang`, if any.
+    pub fn text_override(&self, lang: Lang, key: Text) -> Option<&str> {
+        self.texts.iter().find(|(l, k, _)| *l == lang && *k == key).map(|(_, _, t)| t.as_str())
+    }
+}
+
+/// One thing wrong with a config, at a field path such as `categories[1].id`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl Problem {
+    /// One line for the console and the API: `biscoito config: <path>: <message>`.
+    pub fn line(&self) -> String {
+        let mut s = String::from("biscoito config: ");
+        s.push_str(if self.path.is_empty() { "(root)" } else { &self.path });
+        s.push_str(": ");
+        s.push_str(&self.message);
+        s
+    }
+}
+
+/// Cookie names that analytics and advertising tools set. Declaring them in a
+/// required category would make tracking look strictly necessary.
+pub fn is_tracking_cookie(name: &str) -> bool {
+    const EXACT: [&str; 8] = ["_ga", "_gid", "_fbp", "_fbc", "IDE", "NID", "_clck", "_clsk"];
+    const PREFIXES: [&str; 7] = ["_ga_", "_gat", "_gcl_", "_hj", "_pk_", "__utm", "_uet"];
+    let name = name.trim_end_matches('*');
+    EXACT.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p) || p.starts_with(name) && name.len() > 2)
+}
+
+/// Validates a JSON config. Every problem found is returned, not just the first.
+pub fn from_value(value: &Value) -> Result<Config, Vec<Problem>> {
+    let mut problems = Vec::new();
+    let config = read_config(value, &mut problems);
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Reads the fields of one JSON object, remembering which ones were used so
+/// that the rest can be reported as unknown.
+struct Fields<'a, 'p> {
+    path: String,
+    entries: &'a [(String, Value)],
+    used: Vec<bool>,
+    problems: &'p mut Vec<Problem>,
+}
+
+fn child(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_owned()
+    } else {
+        let mut p = String::with_capacity(path.len() + key.len() + 1);
+        p.push_str(path);
+        p.push('.');
+        p.push_str(key);
+        p
+    }
+}
+
+fn index_path(path: &str, i: usize) -> String {
+    let mut p = String::from(path);
+    p.push('[');
+    super::json::push_decimal(&mut p, i as u64);
+    p.push(']');
+    p
+}
+
+fn problem(problems: &mut Vec<Problem>, path: &str, message: &str) {
+    problems.push(Problem { path: path.to_owned(), message: message.to_owned() });
+}
+
+impl<'a, 'p> Fields<'a, 'p> {
+    /// `None` (with a problem recorded) when `value` is not an object.
+    fn open(value: &'a Value, path: String, problems: &'p mut Vec<Problem>) -> Option<Self> {
+        match value {
+            Value::Object(entries) => {
+                for (i, (key, _)) in entries.iter().enumerate() {
+                    if entries[..i].iter().any(|(k, _)| k == key) {
+                        problem(problems, &child(&path, key), "appears more than once");
+                    }
+                }
+                Some(Fields { path, used: vec![false; entries.len()], entries, problems })
+            }
+            other => {
+                let mut m = String::from("must be an object, not ");
+                m.push_str(other.kind());
+                problem(problems, &path, &m);
+                None
+            }
+        }
+    }
+
+    fn take(&mut self, key: &str) -> Option<(&'a Value, String)> {
+        let i = self.entries.iter().position(|(k, _)| k == key)?;
+        self.used[i] = true;
+        Some((&self.entries[i].1, child(&self.path, key)))
+    }
+
+    fn report(&mut self, path: &str, message: &str) {
+        problem(self.problems, path, message);
+    }
+
+    fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
+        let mut m = String::from("must be ");
+        m.push_str(expected);
+        m.push_str(", not ");
+        m.push_str(got.kind());
+        self.report(path, &m);
+    }
+
+    fn boolean(&mut self, key: &str, default: bool) -> bool {
+        match self.take(key) {
+            None => default,
+            Some((Value::Bool(b), _)) => *b,
+            Some((v, path)) => {
+                self.wrong_type(&path, "true or false", v);
+                default
+            }
+        }
+    }
+
+    fn string(&mut self, key: &str) -> Option<(String, String)> {
+        match self.take(key)? {
+            (Value::String(s), path) => Some((s.clone(), path)),
+            (v, path) => {
+                self.wrong_type(&path, "a string", v);
+                None
+            }
+        }
+    }
+
+    fn whole(&mut self, key: &str, min: u64, max: u64, default: u64, range_text: &str) -> u64 {
+        match self.take(key) {
+            None => default,
+            Some((v, path)) => match v.as_whole() {
+                Some(n) if (min..=max).contains(&n) => n,
+                _ => {
+                    let mut m = String::from("must be a whole number from ");
+                    m.push_str(range_text);
+                    self.report(&path, &m);
+                    default
+                }
+            },
+        }
+    }
+
+    fn finish(self) {
+        for (i, (key, _)) in self.entries.iter().enumerate() {
+            let repeated = self.entries[..i].iter().any(|(k, _)| k == key);
+            if !self.used[i] && !repeated {
+                let path = child(&self.path, key);
+                problem(self.problems, &path, "is not a known setting (check its spelling)");
+            }
+        }
+    }
+}
+
+fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
+    let mut config = Config::default();
+    let Some(mut f) = Fields::open(value, String::new(), problems) else {
+        return config;
+    };
+    if let Some((lang, path)) = f.string("language") {
+        if lang != "auto" {
+            match parse_lang(&lang) {
+                Some(l) => config.language = Some(l),
+                None => f.report(&path, "must be \"auto\", \"pt-BR\", \"en\" or \"es\""),
+            }
+        }
+    }
+    config.revision = f.whole("revision", 0, u32::MAX as u64, 1, "0 to 4294967295");
+    config.expires_after_days = f.whole("expiresAfterDays", 1, MAX_EXPIRY_DAYS, 180, "1 to 730 (24 months)");
+    if let Some((url, path)) = f.string("policyUrl") {
+        config.policy_url = check_url(&mut f, &url, &path);
+    }
+    if let Some((url, path)) = f.string("receiptUrl") {
+        config.receipt_url = check_url(&mut f, &url, &path);
+    }
+    config.respect_gpc = f.boolean("respectGpc", true);
+    config.floating_button = f.boolean("floatingButton", true);
+    config.reload_on_revoke = f.boolean("reloadOnRevoke", true);
+    if let Some((layout, path)) = f.string("layout") {
+        match layout.as_str() {
+            "bar" => config.layout = Layout::Bar,
+            "box" => config.layout = Layout::Box,
+            "center" => config.layout = Layout::Center,
+            _ => f.report(&path, "must be \"bar\", \"box\" or \"center\""),
+        }
+    }
+    if let Some((v, path)) = f.take("categories") {
+        config.categories = read_categories(v, &path, f.problems);
+    }
+    if let Some((v, path)) = f.take("googleAnalytics") {
+        config.google_analytics = read_google_analytics(v, path, &config.categories, f.problems);
+    }
+    if let Some((v, path)) = f.take("storage") {
+        config.storage = read_storage(v, path, f.problems);
+    }
+    if let Some((v, path)) = f.take("texts") {
+        config.texts = read_texts(v, path, f.problems);
+    }
+    if let Some((v, path)) = f.take("theme") {
+        config.theme = read_theme(v, path, f.problems);
+    }
+    f.finish();
+    config
+}
+
+fn parse_lang(code: &str) -> Option<Lang> {
+    super::i18n::LANGS.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
+}
+
+/// Accepts relative URLs and http(s) URLs. Browsers ignore tabs and newlines
+/// inside a URL and leading control characters, so "java\tscript:" is caught too.
+pub fn is_safe_url(url: &str) -> bool {
+    let cleaned: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    if cleaned.is_empty() || cleaned.chars().any(|c| c.is_control()) {
+        return false;
+    }
+    let scheme_end = cleaned.find(':');
+    let path_start = cleaned.find(['/', '?', '#']);
+    match scheme_end {
+        Some(end) if path_start.is_none_or(|p| end < p) => {
+            let scheme = cleaned[..end].to_ascii_lowercase();
+            scheme == "https" || scheme == "http"
+        }
+        _ => true,
+    }
+}
+
+fn check_url(f: &mut Fields, url: &str, path: &str) -> Option<String> {
+    if is_safe_url(url) {
+        Some(url.trim().to_owned())
+    } else {
+        f.report(path, "must be an http(s) or relative URL (javascript:, data: and other schemes are refused)");
+        None
+    }
+}
+
+fn is_identifier(s: &str, max: usize) -> bool {
+    !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn is_cookie_token(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 128 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+fn read_list<'a>(value: &'a Value, path: &str, problems: &mut Vec<Problem>) -> &'a [Value] {
+    match value {
+        Value::Array(items) => items,
+        other => {
+            let mut m = String::from("must be a list, not ");
+            m.push_str(other.kind());
+            problem(problems, path, &m);
+            &[]
+        }
+    }
+}
+
+fn read_localized(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Localized {
+    match value {
+        Value::String(s) => Localized::one(s),
+        Value::Object(entries) => {
+            let mut out = Vec::new();
+            for (code, text) in entries {
+                let p = child(path, code);
+                match (parse_lang(code), text) {
+                    (Some(l), Value::String(t)) => out.push((Some(l), t.clone())),
+                    (None, _) => problem(problems, &p, "is not a supported language (pt-BR, en, es)"),
+                    (_, other) => {
+                        let mut m = String::from("must be a string, not ");
+                        m.push_str(other.kind());
+                        problem(problems, &p, &m);
+                    }
+                }
+            }
+            Localized(out)
+        }
+        other => {
+            let mut m = String::from("must be a string or an object of texts by language, not ");
+            m.push_str(other.kind());
+            problem(problems, path, &m);
+            Localized::default()
+        }
+    }
+}
+
+fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Vec<Category> {
+    let items = read_list(value, path, problems);
+    let mut categories: Vec<Category> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let item_path = index_path(path, i);
+        let Some(mut f) = Fields::open(item, item_path.clone(), problems) else { continue };
+        let mut category = Category {
+            id: String::new(),
+            required: f.boolean("required", false),
+            title: Localized::default(),
+            description: Localized::default(),
+            cookies: Vec::new(),
+            services: Vec::new(),
+        };
+        match f.string("id") {
+            Some((id, p)) if is_identifier(&id, 32) => {
+                if categories.iter().any(|c| c.id == id) {
+                    f.report(&p, "repeats the id of an earlier category");
+                }
+                category.id = id;
+            }
+            Some((_, p)) => f.report(&p, "must be 1 to 32 characters: lowercase letters, digits, - or _"),
+            None => f.report(&child(&item_path, "id"), "is missing"),
+        }
+        if let Some((v, p)) = f.take("title") {
+            category.title = read_localized(v, &p, f.problems);
+        }
+        if let Some((v, p)) = f.take("description") {
+            category.description = read_localized(v, &p, f.problems);
+        }
+        if let Some((v, p)) = f.take("cookies") {
+            for (j, c) in read_list(v, &p, f.problems).iter().enumerate() {
+                if let Some(cookie) = read_cookie(c, index_path(&p, j), category.required, f.problems) {
+                    category.cookies.push(cookie);
+                }
+            }
+        }
+        if let Some((v, p)) = f.take("services") {
+            for (j, s) in read_list(v, &p, f.problems).iter().enumerate() {
+                match s {
+                    Value::String(s) => category.services.push(s.clone()),
+                    other => {
+                        let mut m = String::from("must be a string, not ");
+                        m.push_str(other.kind());
+                        problem(f.problems, &index_path(&p, j), &m);
+                    }
+                }
+            }
+        }
+        if category.id == NECESSARY && !category.required {
+            f.report(&child(&item_path, "required"), "must be true for the \"necessary\" category");
+        }
+        f.finish();
+        categories.push(category);
+    }
+    if categories.is_empty() && problems.is_empty() {
+        problem(problems, path, "must list at least one category");
+    }
+    categories
+}
+
+fn read_cookie(value: &Value, path: String, in_required: bool, problems: &mut Vec<Problem>) -> Option<CookieInfo> {
+    // A bare string is shorthand for a cookie known only by name.
+    if let Value::String(name) = value {
+        return checked_cookie_name(name, &path, in_required, problems).map(|name| CookieInfo {
+            name,
+            provider: String::new(),
+            purpose: Localized::default(),
+            duration: Localized::default(),
+            third_party: false,
+        });
+    }
+    let mut f = Fields::open(value, path.clone(), problems)?;
+    let name = match f.string("name") {
+        Some((n, p)) => checked_cookie_name(&n, &p, in_required, f.problems),
+        None => {
+            f.report(&child(&path, "name"), "is missing");
+            None
+        }
+    };
+    let provider = f.string("provider").map(|(s, _)| s).unwrap_or_default();
+    let purpose = f.take("purpose").map(|(v, p)| read_localized(v, &p, f.problems)).unwrap_or_default();
+    let duration = f.take("duration").map(|(v, p)| read_localized(v, &p, f.problems)).unwrap_or_default();
+    let third_party = f.boolean("thirdParty", false);
+    f.finish();
+    Some(CookieInfo { name: name?, provider, purpose, duration, third_party })
+}
+
+fn checked_cookie_name(name: &str, path: &str, in_required: bool, problems: &mut Vec<Problem>) -> Option<String> {
+    let base = name.strip_suffix('*').unwrap_or(name);
+    if !is_cookie_token(base) || base.contains('*') {
+        problem(problems, path, "must be a cookie name, optionally ending in * to match a prefix");
+        return None;
+    }
+    if in_required && is_tracking_cookie(name) {
+        problem(
+            problems,
+            path,
+            "is an analytics or advertising cookie and cannot be in a required category: it needs consent",
+        );
+    }
+    Some(name.to_owned())
+}
+
+fn read_google_analytics(value: &Value, path: String, categories: &[Category], problems: &mut Vec<Problem>) -> Option<GoogleAnalytics> {
+    let mut f = Fields::open(value, path.clone(), problems)?;
+    let id = match f.string("measurementId") {
+        Some((id, p)) => {
+            let body = id.strip_prefix("G-").unwrap_or("");
+            if (4..=16).contains(&body.len()) && body.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+                Some(id)
+            } else {
+                f.report(&p, "must look like G-XXXXXXXXXX (a GA4 measurement id)");
+                None
+            }
+        }
+        None => {
+            f.report(&child(&path, "measurementId"), "is missing");
+            None
+        }
+    };
+    let mut consent_mode: Vec<(String, Vec<String>)> = vec![("analytics_storage".to_owned(), vec![ANALYTICS.to_owned()])];
+    if let Some((v, p)) = f.take("consentMode") {
+        consent_mode.clear();
+        if let Some(mut m) = Fields::open(v, p, f.problems) {
+            for signal in CONSENT_MODE_SIGNALS {
+                let Some((list, lp)) = m.take(signal) else { continue };
+                let mut needed = Vec::new();
+                for (j, c) in read_list(list, &lp, m.problems).iter().enumerate() {
+                    let cp = index_path(&lp, j);
+                    match c.as_str() {
+                        Some(id) if categories.iter().any(|k| k.id == id && !k.required) => needed.push(id.to_owned()),
+                        _ => problem(m.problems, &cp, "must be the id of an optional category"),
+                    }
+                }
+                if needed.is_empty() {
+                    problem(m.problems, &lp, "must name at least one optional category");
+                }
+                consent_mode.push((signal.to_owned(), needed));
+            }
+            m.finish();
+        }
+    } else if !categories.iter().any(|c| c.id == ANALYTICS && !c.required) {
+        f.report(&child(&path, "consentMode"), "is needed: there is no optional \"analytics\" category to map analytics_storage to");
+    }
+    f.finish();
+    Some(GoogleAnalytics { measurement_id: id?, consent_mode })
+}
+
+fn read_storage(value: &Value, path: String, problems: &mut Vec<Problem>) -> StorageSettings {
+    let mut settings = StorageSettings { key: DEFAULT_STORAGE_KEY.to_owned(), cookie: None };
+    let Some(mut f) = Fields::open(value, path, problems) else { return settings };
+    if let Some((key, p)) = f.string("key") {
+        if is_cookie_token(&key) && key.len() <= 64 {
+            settings.key = key;
+        } else {
+            f.report(&p, "must be 1 to 64 letters, digits, - _ or .");
+        }
+    }
+    if let Some((v, p)) = f.take("cookie") {
+        settings.cookie = read_cookie_mirror(v, p, &settings.key, f.problems);
+    }
+    f.finish();
+    settings
+}
+
+fn read_cookie_mirror(value: &Value, path: String, default_name: &str, problems: &mut Vec<Problem>) -> Option<CookieMirror> {
+    if value == &Value::Bool(false) {
+        return None;
+    }
+    let mut mirror = CookieMirror {
+        name: default_name.to_owned(),
+        domain: None,
+        path: "/".to_owned(),
+        same_site: SameSite::Lax,
+        secure: None,
+    };
+    if value == &Value::Bool(true) {
+        return Some(mirror);
+    }
+    let mut f = Fields::open(value, path, problems)?;
+    if let Some((name, p)) = f.string("name") {
+        if is_cookie_token(&name) {
+            mirror.name = name;
+        } else {
+            f.report(&p, "must be a valid cookie name");
+        }
+    }
+    if let Some((domain, p)) = f.string("domain") {
+        let bare = domain.strip_prefix('.').unwrap_or(&domain);
+        if !bare.is_empty() && bare.len() <= 253 && bare.contains('.') && bare.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') {
+            mirror.domain = Some(bare.to_ascii_lowercase());
+        } else {
+            f.report(&p, "must be a host name such as \"example.gov.br\"");
+        }
+    }
+    if let Some((cookie_path, p)) = f.string("path") {
+        if cookie_path.starts_with('/') && !cookie_path.bytes().any(|b| b == b';' || b < b' ' || b == 0x7f) {
+            mirror.path = cookie_path;
+        } else {
+            f.report(&p, "must start with / and contain no ; or control characters");
+        }
+    }
+    if let Some((same_site, p)) = f.string("sameSite") {
+        match same_site.to_ascii_lowercase().as_str() {
+            "lax" => mirror.same_site = SameSite::Lax,
+            "strict" => mirror.same_site = SameSite::Strict,
+            "none" => mirror.same_site = SameSite::None,
+            _ => f.report(&p, "must be \"Lax\", \"Strict\" or \"None\""),
+        }
+    }
+    if let Some((v, p)) = f.take("secure") {
+        match v {
+            Value::Bool(b) => mirror.secure = Some(*b),
+            other => f.wrong_type(&p, "true or false", other),
+        }
+    }
+    if mirror.same_site == SameSite::None && mirror.secure == Some(false) {
+        let p = child(&f.path, "sameSite");
+        f.report(&p, "\"None\" needs secure: browsers refuse SameSite=None cookies without Secure");
+    }
+    f.finish();
+    Some(mirror)
+}
+
+fn read_texts(value: &Value, path: String, problems: &mut Vec<Problem>) -> Vec<(Lang, Text, String)> {
+    let mut out = Vec::new();
+    let Some(mut f) = Fields::open(value, path, problems) else { return out };
+    for (code, texts) in f.entries {
+        let lang_path = child(&f.path, code);
+        let Some(lang) = parse_lang(code) else {
+            problem(f.problems, &lang_path, "is not a supported language (pt-BR, en, es)");
+            continue;
+        };
+        let Some(mut t) = Fields::open(texts, lang_path, f.problems) else { continue };
+        for (name, text) in t.entries {
+            let p = child(&t.path, name);
+            match (Text::from_name(name), text) {
+                (Some(key), Value::String(s)) => out.push((lang, key, s.clone())),
+                (None, _) => problem(t.problems, &p, "is not a known text name"),
+                (_, other) => {
+                    let mut m = String::from("must be a string, not ");
+                    m.push_str(other.kind());
+                    problem(t.problems, &p, &m);
+                }
+            }
+        }
+        t.used.fill(true);
+        t.finish();
+    }
+    f.used.fill(true);
+    f.finish();
+    out
+}
+
+fn is_hex_colour(s: &str) -> bool {
+    s.strip_prefix('#').is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme {
+    let mut theme = Theme::default();
+    let Some(mut f) = Fields::open(value, path, problems) else { return theme };
+    if let Some((scheme, p)) = f.string("scheme") {
+        match scheme.as_str() {
+            "auto" => theme.scheme = Scheme::Auto,
+            "light" => theme.scheme = Scheme::Light,
+            "dark" => theme.scheme = Scheme::Dark,
+            _ => f.report(&p, "must be \"auto\", \"light\" or \"dark\""),
+        }
+    }
+    if let Some((accent, p)) = f.string("accent") {
+        if is_hex_colour(&accent) {
+            theme.accent = Some(accent);
+        } else {
+            f.report(&p, "must be a colour written #rgb or #rrggbb");
+        }
+    }
+    if let Some((v, p)) = f.take("radius") {
+        match v.as_whole() {
+            Some(r) if r <= 24 => theme.radius_px = Some(r),
+            _ => f.report(&p, "must be a whole number of pixels from 0 to 24"),
+        }
+    }
+    if let Some((font, p)) = f.string("font") {
+        if !font.is_empty() && font.len() <= 200 && font.chars().all(|c| c.is_alphanumeric() || " ,'\"-".contains(c)) {
+            theme.font = Some(font);
+        } else {
+            f.report(&p, "must be a CSS font-family list (letters, digits, spaces, commas, quotes, hyphens)");
+        }
+    }
+    f.finish();
+    theme
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::json::parse;
+    use super::*;
+
+    fn problems_of(json: &str) -> Vec<Problem> {
+        from_value(&parse(json).unwrap()).unwrap_err()
+    }
+
+    fn paths_of(json: &str) -> Vec<String> {
+        problems_of(json).into_iter().map(|p| p.path).collect()
+    }
+
+    #[test]
+    fn empty_object_is_the_default() {
+        assert_eq!(from_value(&parse("{}").unwrap()).unwrap(), Config::default());
+    }
+
+    #[test]
+    fn default_has_necessary_on_and_statistics_optional() {
+        let c = Config::default();
+        let ids: Vec<_> = c.categories.iter().map(|c| (c.id.as_str(), c.required)).collect();
+        assert_eq!(ids, [(NECESSARY, true), (ANALYTICS, false)]);
+        assert!(c.respect_gpc);
+        assert!(c.receipt_url.is_none());
+        assert!(c.expires_after_days <= MAX_EXPIRY_DAYS);
+    }
+
+    #[test]
+    fn a_full_config_is_read() {
+        let c = from_value(
+            &parse(
+                r##"{
+            "language": "en", "revision": 3, "expiresAfterDays": 365, "policyUrl": "/privacidade",
+            "categories": [
+              {"id": "necessary", "required": true, "cookies": ["PHPSESSID"]},
+              {"id": "analytics", "title": {"pt-BR": "Estatística", "en": "Stats"},
+               "cookies": [{"name": "_ga*", "provider": "Google", "purpose": "Conta visitas", "duration": "2 anos", "thirdParty": true}],
+               "services": ["Google Analytics"]},
+              {"id": "video", "title": "Vídeos"}
+            ],
+            "googleAnalytics": {"measurementId": "G-ABC1234567", "consentMode": {"analytics_storage": ["analytics"], "ad_storage": ["video"]}},
+            "storage": {"key": "consent", "cookie": {"domain": ".tj.example.gov.br", "sameSite": "Strict"}},
+            "respectGpc": false, "receiptUrl": "https://example.gov.br/recibos",
+            "texts": {"pt-BR": {"acceptAll": "Aceitar"}},
+            "theme": {"scheme": "dark", "accent": "#004080", "radius": 6, "font": "Verdana, sans-serif"},
+            "layout": "box", "floatingButton": false, "reloadOnRevoke": false
+        }"##,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(c.language, Some(Lang::En));
+        assert_eq!(c.revision, 3);
+        assert_eq!(c.categories.len(), 3);
+        assert_eq!(c.categories[1].title.get(Lang::En), Some("Stats"));
+        assert_eq!(c.categories[1].title.get(Lang::Es), Some("Estatística"));
+        assert!(c.categories[1].cookies[0].matches("_ga_XYZ"));
+        assert!(!c.categories[1].cookies[0].matches("x_ga"));
+        let ga = c.google_analytics.clone().unwrap();
+        assert_eq!(ga.consent_mode[1], ("ad_storage".to_owned(), vec!["video".to_owned()]));
+        let mirror = c.storage.cookie.clone().unwrap();
+        assert_eq!((mirror.name.as_str(), mirror.domain.as_deref()), ("consent", Some("tj.example.gov.br")));
+        assert_eq!(mirror.same_site, SameSite::Strict);
+        assert_eq!(c.text_override(Lang::PtBr, Text::AcceptAll), Some("Aceitar"));
+        assert_eq!(c.theme.radius_px, Some(6));
+        assert_eq!(c.layout, Layout::Box);
+        assert!(!c.respect_gpc && !c.floating_button && !c.reload_on_revoke);
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_path() {
+        let paths = paths_of(
+            r#"{"langauge": "pt-BR", "expiresAfterDays": 900, "policyUrl": "javascript:alert(1)",
+                "categories": [{"id": "analytics"}, {"id": "analytics"}, {"id": "Bad Id"}],
+                "googleAnalytics": {"measurementId": "UA-1234-1"}, "theme": {"accent": "red"}}"#,
+        );
+        assert_eq!(
+            paths,
+            [
+                "expiresAfterDays",
+                "policyUrl",
+                "categories[1].id",
+                "categories[2].id",
+                "googleAnalytics.measurementId",
+                "theme.accent",
+                "langauge"
+            ]
+        );
+    }
+
+    #[test]
+    fn wrong_types_say_what_was_expected() {
+        let p = problems_of(r#"{"revision": "2", "respectGpc": "yes", "categories": {}}"#);
+        assert_eq!(p[0].line(), "biscoito config: revision: must be a whole number from 0 to 4294967295");
+        assert_eq!(p[1].line(), "biscoito config: respectGpc: must be true or false, not string");
+        assert_eq!(p[2].line(), "biscoito config: categories: must be a list, not object");
+        assert_eq!(problems_of("[]")[0].line(), "biscoito config: (root): must be an object, not array");
+    }
+
+    #[test]
+    fn analytics_cookies_cannot_be_declared_necessary() {
+        let paths = paths_of(r#"{"categories": [{"id": "necessary", "required": true, "cookies": ["session", "_ga", {"name": "_gat*"}]}]}"#);
+        assert_eq!(paths, ["categories[0].cookies[1]", "categories[0].cookies[2].name"]);
+    }
+
+    #[test]
+    fn duplicate_keys_and_unknown_nested_keys_are_reported() {
+        let paths = paths_of(r#"{"revision": 1, "revision": 2, "storage": {"cookie": {"domian": "x.br"}}}"#);
+        assert_eq!(paths, ["revision", "storage.cookie.domian"]);
+    }
+
+    #[test]
+    fn dangerous_url_schemes_are_refused_in_every_disguise() {
+        for bad in ["javascript:alert(1)", " JavaScript:x", "java\tscript:x", "\u{1}javascript:x", "data:text/html,x", "vbscript:x", ""] {
+            assert!(!is_safe_url(bad), "{bad:?}");
+        }
+        for good in ["/privacidade", "privacidade.html", "https://x.gov.br/p", "http://localhost:8080/p", "?a=b:c", "#cookies", "/a:b"] {
+            assert!(is_safe_url(good), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn measurement_ids_must_be_ga4() {
+        for bad in ["G-", "G-abc12345", "UA-123-1", "G-ABC", "G-ABCDEFGHIJKLMNOPQ", "G-ABC DEF"] {
+            let json = format!(r#"{{"googleAnalytics": {{"measurementId": "{bad}"}}}}"#);
+            assert_eq!(paths_of(&json), ["googleAnalytics.measurementId"], "{bad}");
+        }
+    }
+
+    #[test]
+    fn same_site_none_needs_secure_and_necessary_must_be_required() {
+        let paths = paths_of(r#"{"storage": {"cookie": {"sameSite": "None", "secure": false}}, "categories": [{"id": "necessary"}]}"#);
+        assert_eq!(paths, ["categories[0].required", "storage.cookie.sameSite"]);
+    }
+
+    #[test]
+    fn texts_reject_unknown_languages_and_names() {
+        let paths = paths_of(r#"{"texts": {"fr": {"acceptAll": "Oui"}, "en": {"acceptEverything": "Yes", "rejectAll": 5}}}"#);
+        assert_eq!(paths, ["texts.fr", "texts.en.acceptEverything", "texts.en.rejectAll"]);
+    }
+}

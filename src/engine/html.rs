@@ -1,0 +1,267 @@
+//! The banner, the preferences dialog and the reopen button as HTML text.
+//!
+//! Rendering is pure so it can be tested natively; the browser layer puts
+//! the result into a shadow root and wires the `data-action` attributes.
+//! Every text from the config goes through [`escape`]: config texts are
+//! data, never markup. No `style` attribute is ever written (strict CSP).
+
+use super::config::{Category, Config, ANALYTICS, NECESSARY};
+use super::i18n::{builtin, Lang, Text, CATEGORY_PLACEHOLDER};
+use super::record::Record;
+
+pub fn text<'a>(config: &'a Config, lang: Lang, key: Text) -> &'a str {
+    config.text_override(lang, key).unwrap_or_else(|| builtin(lang, key))
+}
+
+pub fn category_title<'a>(config: &'a Config, category: &'a Category, lang: Lang) -> &'a str {
+    category.title.get(lang).unwrap_or(match category.id.as_str() {
+        NECESSARY => text(config, lang, Text::NecessaryTitle),
+        ANALYTICS => text(config, lang, Text::AnalyticsTitle),
+        other => other,
+    })
+}
+
+pub fn category_description<'a>(config: &'a Config, category: &'a Category, lang: Lang) -> &'a str {
+    category.description.get(lang).unwrap_or(match category.id.as_str() {
+        NECESSARY => text(config, lang, Text::NecessaryDescription),
+        ANALYTICS => text(config, lang, Text::AnalyticsDescription),
+        _ => "",
+    })
+}
+
+/// Escapes text for element content and double-quoted attribute values.
+pub fn escape(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// A tiny builder: `open`, `text`, `close` keep the markup readable without `format!`.
+struct Html(String);
+
+impl Html {
+    fn raw(&mut self, s: &str) -> &mut Self {
+        self.0.push_str(s);
+        self
+    }
+    fn text(&mut self, s: &str) -> &mut Self {
+        escape(&mut self.0, s);
+        self
+    }
+    fn button(&mut self, action: &str, class: &str, label: &str) -> &mut Self {
+        self.raw("<button type=\"button\" class=\"")
+            .raw(class)
+            .raw("\" data-action=\"")
+            .raw(action)
+            .raw("\">")
+            .text(label)
+            .raw("</button>")
+    }
+    fn policy_link(&mut self, config: &Config, lang: Lang) -> &mut Self {
+        if let Some(url) = &config.policy_url {
+            self.raw(" <a class=\"policy\" href=\"").text(url).raw("\">").text(text(config, lang, Text::PolicyLink)).raw("</a>");
+        }
+        self
+    }
+}
+
+/// The three first-layer actions share one class: accept and reject must
+/// look and weigh exactly the same.
+fn first_layer_actions(h: &mut Html, config: &Config, lang: Lang) {
+    h.raw("<div class=\"actions\">")
+        .button("accept-all", "btn", text(config, lang, Text::AcceptAll))
+        .button("reject-all", "btn", text(config, lang, Text::RejectAll))
+        .button("preferences", "btn", text(config, lang, Text::Preferences))
+        .raw("</div>");
+}
+
+pub fn banner(config: &Config, lang: Lang) -> String {
+    let mut h = Html(String::with_capacity(1024));
+    h.raw("<section class=\"banner ")
+        .raw(config.layout.as_str())
+        .raw("\" data-part=\"banner\" aria-labelledby=\"bsc-title\" aria-describedby=\"bsc-body\"><div class=\"inner\"><h2 id=\"bsc-title\" class=\"title\">")
+        .text(text(config, lang, Text::BannerTitle))
+        .raw("</h2><p id=\"bsc-body\" class=\"body\">")
+        .text(text(config, lang, Text::BannerBody))
+        .policy_link(config, lang)
+        .raw("</p>");
+    first_layer_actions(&mut h, config, lang);
+    h.raw("</div></section>");
+    h.0
+}
+
+/// The preferences dialog, with switches set from `record` (all optional off without one).
+pub fn preferences(config: &Config, lang: Lang, record: Option<&Record>) -> String {
+    let mut h = Html(String::with_capacity(4096));
+    h.raw("<div class=\"backdrop\" data-part=\"backdrop\"></div><div class=\"dialog\" role=\"dialog\" aria-modal=\"true\" aria-labelledby=\"bsc-dialog-title\" aria-describedby=\"bsc-dialog-body\" data-part=\"dialog\"><div class=\"dialog-head\"><h2 id=\"bsc-dialog-title\" class=\"title\" tabindex=\"-1\">")
+        .text(text(config, lang, Text::DialogTitle))
+        .raw("</h2>")
+        .raw("<button type=\"button\" class=\"close\" data-action=\"close\" aria-label=\"")
+        .text(text(config, lang, Text::Close))
+        .raw("\"><svg aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\"><path d=\"M3 3l10 10M13 3L3 13\"/></svg></button></div><div class=\"dialog-scroll\"><p id=\"bsc-dialog-body\" class=\"body\">")
+        .text(text(config, lang, Text::DialogBody))
+        .policy_link(config, lang)
+        .raw("</p><ul class=\"categories\">");
+    for category in &config.categories {
+        category_item(&mut h, config, lang, category, record);
+    }
+    h.raw("</ul></div><div class=\"actions\">")
+        .button("reject-all", "btn", text(config, lang, Text::RejectAll))
+        .button("accept-all", "btn", text(config, lang, Text::AcceptAll))
+        .button("save", "btn", text(config, lang, Text::Save))
+        .raw("</div></div>");
+    h.0
+}
+
+fn category_item(h: &mut Html, config: &Config, lang: Lang, category: &Category, record: Option<&Record>) {
+    let id = category.id.as_str();
+    let on = category.required || record.is_some_and(|r| r.accepted(id));
+    h.raw("<li class=\"category\"><div class=\"category-head\"><label class=\"switch-label\" for=\"bsc-switch-")
+        .raw(id)
+        .raw("\"><span class=\"category-title\">")
+        .text(category_title(config, category, lang))
+        .raw("</span>");
+    if category.required {
+        h.raw("<span class=\"always\">").text(text(config, lang, Text::AlwaysOn)).raw("</span>");
+    }
+    h.raw("</label><input type=\"checkbox\" role=\"switch\" class=\"switch\" id=\"bsc-switch-")
+        .raw(id)
+        .raw("\" data-category=\"")
+        .raw(id)
+        .raw("\" aria-describedby=\"bsc-desc-")
+        .raw(id)
+        .raw("\"");
+    if on {
+        h.raw(" checked");
+    }
+    if category.required {
+        h.raw(" disabled");
+    }
+    h.raw("></div><p class=\"description\" id=\"bsc-desc-")
+        .raw(id)
+        .raw("\">")
+        .text(category_description(config, category, lang))
+        .raw("</p><details class=\"cookies\"><summary>")
+        .text(text(config, lang, Text::CookieList))
+        .raw(" (");
+    super::json::push_decimal(&mut h.0, category.cookies.len() as u64);
+    h.raw(")</summary>");
+    if category.cookies.is_empty() {
+        h.raw("<p>").text(text(config, lang, Text::NoCookies)).raw("</p>");
+    } else {
+        h.raw("<div class=\"table-wrap\"><table><thead><tr>");
+        for column in [Text::ColumnName, Text::ColumnProvider, Text::ColumnPurpose, Text::ColumnDuration, Text::ColumnParty] {
+            h.raw("<th scope=\"col\">").text(text(config, lang, column)).raw("</th>");
+        }
+        h.raw("</tr></thead><tbody>");
+        for cookie in &category.cookies {
+            let party = if cookie.third_party { Text::ThirdParty } else { Text::FirstParty };
+            h.raw("<tr><th scope=\"row\"><code>")
+                .text(&cookie.name)
+                .raw("</code></th><td>")
+                .text(&cookie.provider)
+                .raw("</td><td>")
+                .text(cookie.purpose.get(lang).unwrap_or(""))
+                .raw("</td><td>")
+                .text(cookie.duration.get(lang).unwrap_or(""))
+                .raw("</td><td>")
+                .text(text(config, lang, party))
+                .raw("</td></tr>");
+        }
+        h.raw("</tbody></table></div>");
+    }
+    h.raw("</details></li>");
+}
+
+/// The permanent way back to the preferences (LGPD art. 8 §5: revocation must be easy).
+pub fn reopen_button(config: &Config, lang: Lang) -> String {
+    let mut h = Html(String::with_capacity(512));
+    h.raw("<button type=\"button\" class=\"reopen\" data-action=\"preferences\" aria-label=\"")
+        .text(text(config, lang, Text::Reopen))
+        .raw("\" title=\"")
+        .text(text(config, lang, Text::Reopen))
+        .raw("\"><svg aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 24 24\" width=\"24\" height=\"24\"><path d=\"M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5z\"/><circle cx=\"8.5\" cy=\"10.5\" r=\"1.5\"/><circle cx=\"15.5\" cy=\"15.5\" r=\"1.5\"/><circle cx=\"9.5\" cy=\"16\" r=\"1.2\"/></svg></button>");
+    h.0
+}
+
+/// The text shown in place of a blocked embed, naming the categories it needs.
+pub fn embed_placeholder(config: &Config, lang: Lang, categories: &[&str]) -> (String, String) {
+    let mut titles = String::new();
+    for (i, id) in categories.iter().enumerate() {
+        if i > 0 {
+            titles.push_str(", ");
+        }
+        match config.category(id) {
+            Some(c) => titles.push_str(category_title(config, c, lang)),
+            None => titles.push_str(id),
+        }
+    }
+    let message = text(config, lang, Text::EmbedBlocked).replace(CATEGORY_PLACEHOLDER, &titles);
+    let action = text(config, lang, Text::EmbedAllow).replace(CATEGORY_PLACEHOLDER, &titles);
+    (message, action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::config::{from_value, Localized};
+    use super::super::json::parse;
+    use super::super::record::Method;
+    use super::*;
+
+    #[test]
+    fn default_banner_is_portuguese_with_equal_accept_and_reject() {
+        let html = banner(&Config::default(), Lang::PtBr);
+        assert!(html.contains(r#"<button type="button" class="btn" data-action="accept-all">Aceitar todos</button>"#));
+        assert!(html.contains(r#"<button type="button" class="btn" data-action="reject-all">Rejeitar todos</button>"#));
+        assert!(html.contains(r#"data-action="preferences">Preferências</button>"#));
+        assert!(!html.contains("style="));
+    }
+
+    #[test]
+    fn no_optional_switch_is_pre_ticked() {
+        let html = preferences(&Config::default(), Lang::PtBr, None);
+        assert!(html.contains(r#"id="bsc-switch-necessary" data-category="necessary" aria-describedby="bsc-desc-necessary" checked disabled>"#));
+        assert!(html.contains(r#"id="bsc-switch-analytics" data-category="analytics" aria-describedby="bsc-desc-analytics">"#));
+        assert!(html.contains("Estatísticas") && html.contains("<code>_ga</code>"));
+    }
+
+    #[test]
+    fn switches_reflect_the_stored_choice() {
+        let c = Config::default();
+        let r = Record::decide(&c, &["analytics"], Method::AcceptAll, 1, "x".into(), "pt-BR");
+        let html = preferences(&c, Lang::En, Some(&r));
+        assert!(html.contains(r#"aria-describedby="bsc-desc-analytics" checked>"#));
+        assert!(html.contains("Statistics"));
+    }
+
+    #[test]
+    fn config_texts_are_rendered_as_text_never_markup() {
+        let mut c = from_value(&parse(r#"{"policyUrl": "/p?a=1&b=\"><script>x</script>", "texts": {"pt-BR": {"bannerTitle": "<img src=x onerror=alert(1)>"}}}"#).unwrap()).unwrap();
+        c.categories[1].title = Localized::one("<b>bold</b>");
+        let html = banner(&c, Lang::PtBr) + &preferences(&c, Lang::PtBr, None);
+        assert!(!html.contains("<img") && !html.contains("<script") && !html.contains("<b>"));
+        assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+        assert!(html.contains(r#"href="/p?a=1&amp;b=&quot;&gt;&lt;script&gt;x&lt;/script&gt;""#));
+    }
+
+    #[test]
+    fn the_policy_link_appears_only_when_configured() {
+        assert!(!banner(&Config::default(), Lang::PtBr).contains("<a "));
+        let c = Config { policy_url: Some("/privacidade".into()), ..Config::default() };
+        assert!(banner(&c, Lang::Es).contains(r#"<a class="policy" href="/privacidade">Política de privacidad</a>"#));
+    }
+
+    #[test]
+    fn embed_placeholders_name_the_categories() {
+        let (message, action) = embed_placeholder(&Config::default(), Lang::PtBr, &["analytics"]);
+        assert!(message.contains("cookies de Estatísticas"));
+        assert_eq!(action, "Permitir Estatísticas e carregar");
+    }
+}

@@ -1,0 +1,9 @@
+//! The pure core: configuration, consent record, policy rules, texts and
+//! markup. Nothing here touches the DOM, so all of it is tested natively.
+
+pub mod config;
+pub mod html;
+pub mod i18n;
+pub mod json;
+pub mod policy;
+pub mod record;

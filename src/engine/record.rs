@@ -1,0 +1,314 @@
+//! The consent record: what the visitor decided, when, how, and for which
+//! revision of the policy. It is the proof LGPD art. 8 §2 asks the
+//! controller to keep, and the only thing that can ever turn on an optional
+//! category.
+
+use super::config::Config;
+use super::json::{Value, Writer};
+
+/// Bump when the stored shape changes; records of other versions are ignored.
+pub const SCHEMA: u64 = 1;
+const DAY_MS: u64 = 86_400_000;
+/// How far a record's clock may run ahead of ours before it counts as forged.
+const CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    AcceptAll,
+    RejectAll,
+    Custom,
+    Gpc,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::AcceptAll => "accept-all",
+            Method::RejectAll => "reject-all",
+            Method::Custom => "custom",
+            Method::Gpc => "gpc",
+        }
+    }
+    fn parse(s: &str) -> Option<Method> {
+        [Method::AcceptAll, Method::RejectAll, Method::Custom, Method::Gpc].into_iter().find(|m| m.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub id: String,
+    pub revision: u64,
+    /// One entry per category of the config, required ones included (always true).
+    pub decisions: Vec<(String, bool)>,
+    pub method: Method,
+    pub created_ms: u64,
+    pub updated_ms: u64,
+    pub expires_ms: u64,
+    /// The language the banner was shown in, part of what the visitor was told.
+    pub language: String,
+}
+
+/// Why a stored record does not count as consent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invalid {
+    Malformed,
+    UnknownSchema,
+    OtherRevision,
+    Expired,
+    FromTheFuture,
+    /// The config has a category the visitor was never asked about.
+    MissingCategory,
+    /// Claims a required category was refused, or the dates do not add up.
+    Tampered,
+}
+
+impl Invalid {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Invalid::Malformed => "malformed",
+            Invalid::UnknownSchema => "unknown-schema",
+            Invalid::OtherRevision => "other-revision",
+            Invalid::Expired => "expired",
+            Invalid::FromTheFuture => "from-the-future",
+            Invalid::MissingCategory => "missing-category",
+            Invalid::Tampered => "tampered",
+        }
+    }
+}
+
+impl Record {
+    /// A new decision. `accepted` lists optional categories the visitor turned
+    /// on; everything else optional is refused, whatever else `accepted` holds.
+    pub fn decide(config: &Config, accepted: &[&str], method: Method, now_ms: u64, id: String, language: &str) -> Record {
+        let decisions = config
+            .categories
+            .iter()
+            .map(|c| (c.id.clone(), c.required || accepted.contains(&c.id.as_str())))
+            .collect();
+        Record {
+            id,
+            revision: config.revision,
+            decisions,
+            method,
+            created_ms: now_ms,
+            updated_ms: now_ms,
+            expires_ms: now_ms.saturating_add(config.expires_after_days * DAY_MS),
+            language: language.to_owned(),
+        }
+    }
+
+    /// A later decision by the same visitor keeps the consent id and creation time.
+    pub fn revise(&self, config: &Config, accepted: &[&str], method: Method, now_ms: u64, language: &str) -> Record {
+        let mut next = Record::decide(config, accepted, method, now_ms, self.id.clone(), language);
+        if self.revision == config.revision && self.created_ms <= now_ms {
+            next.created_ms = self.created_ms;
+        }
+        next
+    }
+
+    pub fn accepted(&self, category: &str) -> bool {
+        self.decisions.iter().any(|(id, on)| id == category && *on)
+    }
+
+    /// The optional categories this record accepts.
+    pub fn accepted_ids(&self) -> impl Iterator<Item = &str> {
+        self.decisions.iter().filter(|(_, on)| *on).map(|(id, _)| id.as_str())
+    }
+
+    pub fn to_json(&self) -> String {
+        let mut w = Writer::new();
+        self.write(&mut w);
+        w.finish()
+    }
+
+    fn write(&self, w: &mut Writer) {
+        w.begin_object();
+        w.key("schema");
+        w.whole(SCHEMA);
+        w.key("id");
+        w.string(&self.id);
+        w.key("revision");
+        w.whole(self.revision);
+        w.key("decisions");
+        w.begin_object();
+        for (id, on) in &self.decisions {
+            w.key(id);
+            w.boolean(*on);
+        }
+        w.end_object();
+        w.key("method");
+        w.string(self.method.as_str());
+        w.key("createdAt");
+        w.whole(self.created_ms);
+        w.key("updatedAt");
+        w.whole(self.updated_ms);
+        w.key("expiresAt");
+        w.whole(self.expires_ms);
+        w.key("language");
+        w.string(&self.language);
+        w.end_object();
+    }
+
+    /// What is sent to the controller's receipt endpoint: the record and the
+    /// page it was given on, and nothing that identifies the person.
+    pub fn receipt_json(&self, page_url: &str) -> String {
+        let mut w = Writer::new();
+        w.begin_object();
+        w.key("record");
+        self.write(&mut w);
+        w.key("page");
+        w.string(strip_query(page_url));
+        w.end_object();
+        w.finish()
+    }
+
+    /// Reads a stored record. Anything unexpected makes it [`Invalid::Malformed`].
+    pub fn from_value(value: &Value) -> Result<Record, Invalid> {
+        use Invalid::Malformed;
+        let schema = value.get("schema").and_then(Value::as_whole).ok_or(Malformed)?;
+        if schema != SCHEMA {
+            return Err(Invalid::UnknownSchema);
+        }
+        let text = |key| value.get(key).and_then(Value::as_str).ok_or(Malformed);
+        let whole = |key| value.get(key).and_then(Value::as_whole).ok_or(Malformed);
+        let id = text("id")?;
+        if id.is_empty() || id.len() > 64 {
+            return Err(Malformed);
+        }
+        let decisions = match value.get("decisions") {
+            Some(Value::Object(entries)) => entries
+                .iter()
+                .map(|(k, v)| v.as_bool().map(|b| (k.clone(), b)).ok_or(Malformed))
+                .collect::<Result<Vec<_>, _>>()?,
+            _ => return Err(Malformed),
+        };
+        Ok(Record {
+            id: id.to_owned(),
+            revision: whole("revision")?,
+            decisions,
+            method: Method::parse(text("method")?).ok_or(Malformed)?,
+            created_ms: whole("createdAt")?,
+            updated_ms: whole("updatedAt")?,
+            expires_ms: whole("expiresAt")?,
+            language: text("language")?.to_owned(),
+        })
+    }
+
+    /// Whether this record is consent under `config` at `now_ms`.
+    pub fn check(&self, config: &Config, now_ms: u64) -> Result<(), Invalid> {
+        if self.revision != config.revision {
+            return Err(Invalid::OtherRevision);
+        }
+        let latest_allowed = now_ms.saturating_add(CLOCK_SKEW_MS);
+        if self.created_ms > latest_allowed || self.updated_ms > latest_allowed {
+            return Err(Invalid::FromTheFuture);
+        }
+        let longest = config.expires_after_days * DAY_MS;
+        if self.created_ms > self.updated_ms || self.expires_ms > self.updated_ms.saturating_add(longest) {
+            return Err(Invalid::Tampered);
+        }
+        if now_ms >= self.expires_ms {
+            return Err(Invalid::Expired);
+        }
+        for category in &config.categories {
+            match self.decisions.iter().find(|(id, _)| *id == category.id) {
+                None => return Err(Invalid::MissingCategory),
+                Some((_, false)) if category.required => return Err(Invalid::Tampered),
+                Some(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn strip_query(url: &str) -> &str {
+    let end = url.find(['?', '#']).unwrap_or(url.len());
+    &url[..end]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::json::parse;
+    use super::*;
+
+    const NOW: u64 = 1_790_000_000_000;
+
+    fn record(accepted: &[&str]) -> Record {
+        Record::decide(&Config::default(), accepted, Method::Custom, NOW, "abc".into(), "pt-BR")
+    }
+
+    fn reparse(text: &str) -> Result<Record, Invalid> {
+        Record::from_value(&parse(text).map_err(|_| Invalid::Malformed)?)
+    }
+
+    #[test]
+    fn round_trip_through_json() {
+        let r = record(&["analytics"]);
+        assert_eq!(reparse(&r.to_json()), Ok(r.clone()));
+        assert!(r.accepted("necessary") && r.accepted("analytics"));
+        assert_eq!(r.check(&Config::default(), NOW + 1), Ok(()));
+    }
+
+    #[test]
+    fn unknown_categories_in_a_decision_are_never_accepted() {
+        let r = record(&["marketing", "analytics"]);
+        assert!(!r.accepted("marketing"));
+        assert_eq!(r.decisions.len(), 2);
+    }
+
+    #[test]
+    fn validity_rules() {
+        let config = Config::default();
+        let r = record(&[]);
+        assert_eq!(r.check(&config, NOW), Ok(()));
+        let expiry = NOW + config.expires_after_days * DAY_MS;
+        assert_eq!(r.check(&config, expiry - 1), Ok(()));
+        assert_eq!(r.check(&config, expiry), Err(Invalid::Expired));
+        assert_eq!(r.check(&config, NOW - CLOCK_SKEW_MS - 1), Err(Invalid::FromTheFuture));
+        let bumped = Config { revision: 2, ..Config::default() };
+        assert_eq!(r.check(&bumped, NOW), Err(Invalid::OtherRevision));
+        let mut stretched = r.clone();
+        stretched.expires_ms += DAY_MS;
+        assert_eq!(stretched.check(&config, NOW), Err(Invalid::Tampered));
+        let mut refused_necessary = r.clone();
+        refused_necessary.decisions[0].1 = false;
+        assert_eq!(refused_necessary.check(&config, NOW), Err(Invalid::Tampered));
+        let mut missing = r;
+        missing.decisions.pop();
+        assert_eq!(missing.check(&config, NOW), Err(Invalid::MissingCategory));
+    }
+
+    #[test]
+    fn corrupt_or_foreign_records_are_malformed_never_a_panic() {
+        for text in [
+            "{}",
+            "null",
+            "[]",
+            r#"{"schema":1}"#,
+            r#"{"schema":1,"id":"a","revision":1,"decisions":{"analytics":"yes"},"method":"custom","createdAt":1,"updatedAt":1,"expiresAt":2,"language":"pt-BR"}"#,
+            r#"{"schema":1,"id":"a","revision":-1,"decisions":{},"method":"custom","createdAt":1,"updatedAt":1,"expiresAt":2,"language":"x"}"#,
+            r#"{"schema":1,"id":"a","revision":1,"decisions":{},"method":"sure","createdAt":1,"updatedAt":1,"expiresAt":2,"language":"x"}"#,
+            r#"{"schema":1,"id":"","revision":1,"decisions":{},"method":"custom","createdAt":1,"updatedAt":1,"expiresAt":2,"language":"x"}"#,
+            r#"{"schema":1,"id":"a","revision":1.5,"decisions":{},"method":"custom","createdAt":1,"updatedAt":1,"expiresAt":2,"language":"x"}"#,
+        ] {
+            assert_eq!(reparse(text), Err(Invalid::Malformed), "{text}");
+        }
+        assert_eq!(reparse(r#"{"schema":2}"#), Err(Invalid::UnknownSchema));
+    }
+
+    #[test]
+    fn revising_keeps_the_consent_id_and_creation_time() {
+        let first = record(&[]);
+        let later = first.revise(&Config::default(), &["analytics"], Method::AcceptAll, NOW + 5000, "en");
+        assert_eq!((later.id.as_str(), later.created_ms, later.updated_ms), ("abc", NOW, NOW + 5000));
+        assert!(later.accepted("analytics"));
+        assert_eq!(later.check(&Config::default(), NOW + 6000), Ok(()));
+    }
+
+    #[test]
+    fn receipts_carry_no_query_string() {
+        let json = record(&[]).receipt_json("https://x.gov.br/processo?cpf=123#top");
+        assert!(json.contains(r#""page":"https://x.gov.br/processo""#));
+        assert!(!json.contains("cpf"));
+    }
+}
