@@ -9,24 +9,32 @@ use super::config::{Category, Config, ANALYTICS, NECESSARY};
 use super::i18n::{builtin, Lang, Text, CATEGORY_PLACEHOLDER};
 use super::record::Record;
 
-pub fn text<'a>(config: &'a Config, lang: Lang, key: Text) -> &'a str {
-    config.text_override(lang, key).unwrap_or_else(|| builtin(lang, key))
+pub fn text(config: &Config, lang: Lang, key: Text) -> &str {
+    config
+        .text_override(lang, key)
+        .unwrap_or_else(|| builtin(lang, key))
 }
 
 pub fn category_title<'a>(config: &'a Config, category: &'a Category, lang: Lang) -> &'a str {
-    category.title.get(lang).unwrap_or(match category.id.as_str() {
-        NECESSARY => text(config, lang, Text::NecessaryTitle),
-        ANALYTICS => text(config, lang, Text::AnalyticsTitle),
-        other => other,
-    })
+    category
+        .title
+        .get(lang)
+        .unwrap_or(match category.id.as_str() {
+            NECESSARY => text(config, lang, Text::NecessaryTitle),
+            ANALYTICS => text(config, lang, Text::AnalyticsTitle),
+            other => other,
+        })
 }
 
 pub fn category_description<'a>(config: &'a Config, category: &'a Category, lang: Lang) -> &'a str {
-    category.description.get(lang).unwrap_or(match category.id.as_str() {
-        NECESSARY => text(config, lang, Text::NecessaryDescription),
-        ANALYTICS => text(config, lang, Text::AnalyticsDescription),
-        _ => "",
-    })
+    category
+        .description
+        .get(lang)
+        .unwrap_or(match category.id.as_str() {
+            NECESSARY => text(config, lang, Text::NecessaryDescription),
+            ANALYTICS => text(config, lang, Text::AnalyticsDescription),
+            _ => "",
+        })
 }
 
 /// Escapes text for element content and double-quoted attribute values.
@@ -66,7 +74,11 @@ impl Html {
     }
     fn policy_link(&mut self, config: &Config, lang: Lang) -> &mut Self {
         if let Some(url) = &config.policy_url {
-            self.raw(" <a class=\"policy\" href=\"").text(url).raw("\">").text(text(config, lang, Text::PolicyLink)).raw("</a>");
+            self.raw(" <a class=\"policy\" href=\"")
+                .text(url)
+                .raw("\">")
+                .text(text(config, lang, Text::PolicyLink))
+                .raw("</a>");
         }
         self
     }
@@ -120,7 +132,13 @@ pub fn preferences(config: &Config, lang: Lang, record: Option<&Record>) -> Stri
     h.0
 }
 
-fn category_item(h: &mut Html, config: &Config, lang: Lang, category: &Category, record: Option<&Record>) {
+fn category_item(
+    h: &mut Html,
+    config: &Config,
+    lang: Lang,
+    category: &Category,
+    record: Option<&Record>,
+) {
     let id = category.id.as_str();
     let on = category.required || record.is_some_and(|r| r.accepted(id));
     h.raw("<li class=\"category\"><div class=\"category-head\"><label class=\"switch-label\" for=\"bsc-switch-")
@@ -129,7 +147,9 @@ fn category_item(h: &mut Html, config: &Config, lang: Lang, category: &Category,
         .text(category_title(config, category, lang))
         .raw("</span>");
     if category.required {
-        h.raw("<span class=\"always\">").text(text(config, lang, Text::AlwaysOn)).raw("</span>");
+        h.raw("<span class=\"always\">")
+            .text(text(config, lang, Text::AlwaysOn))
+            .raw("</span>");
     }
     h.raw("</label><input type=\"checkbox\" role=\"switch\" class=\"switch\" id=\"bsc-switch-")
         .raw(id)
@@ -154,15 +174,29 @@ fn category_item(h: &mut Html, config: &Config, lang: Lang, category: &Category,
     super::json::push_decimal(&mut h.0, category.cookies.len() as u64);
     h.raw(")</summary>");
     if category.cookies.is_empty() {
-        h.raw("<p>").text(text(config, lang, Text::NoCookies)).raw("</p>");
+        h.raw("<p>")
+            .text(text(config, lang, Text::NoCookies))
+            .raw("</p>");
     } else {
         h.raw("<div class=\"table-wrap\"><table><thead><tr>");
-        for column in [Text::ColumnName, Text::ColumnProvider, Text::ColumnPurpose, Text::ColumnDuration, Text::ColumnParty] {
-            h.raw("<th scope=\"col\">").text(text(config, lang, column)).raw("</th>");
+        for column in [
+            Text::ColumnName,
+            Text::ColumnProvider,
+            Text::ColumnPurpose,
+            Text::ColumnDuration,
+            Text::ColumnParty,
+        ] {
+            h.raw("<th scope=\"col\">")
+                .text(text(config, lang, column))
+                .raw("</th>");
         }
         h.raw("</tr></thead><tbody>");
         for cookie in &category.cookies {
-            let party = if cookie.third_party { Text::ThirdParty } else { Text::FirstParty };
+            let party = if cookie.third_party {
+                Text::ThirdParty
+            } else {
+                Text::FirstParty
+            };
             h.raw("<tr><th scope=\"row\"><code>")
                 .text(&cookie.name)
                 .raw("</code></th><td>")
@@ -208,7 +242,7 @@ pub fn embed_placeholder(config: &Config, lang: Lang, categories: &[&str]) -> (S
     (message, action)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::config::{from_value, Localized};
     use super::super::json::parse;
@@ -218,8 +252,12 @@ mod tests {
     #[test]
     fn default_banner_is_portuguese_with_equal_accept_and_reject() {
         let html = banner(&Config::default(), Lang::PtBr);
-        assert!(html.contains(r#"<button type="button" class="btn" data-action="accept-all">Aceitar todos</button>"#));
-        assert!(html.contains(r#"<button type="button" class="btn" data-action="reject-all">Rejeitar todos</button>"#));
+        assert!(html.contains(
+            r#"<button type="button" class="btn" data-action="accept-all">Aceitar todos</button>"#
+        ));
+        assert!(html.contains(
+            r#"<button type="button" class="btn" data-action="reject-all">Rejeitar todos</button>"#
+        ));
         assert!(html.contains(r#"data-action="preferences">Preferências</button>"#));
         assert!(!html.contains("style="));
     }
@@ -235,7 +273,14 @@ mod tests {
     #[test]
     fn switches_reflect_the_stored_choice() {
         let c = Config::default();
-        let r = Record::decide(&c, &["analytics"], Method::AcceptAll, 1, "x".into(), "pt-BR");
+        let r = Record::decide(
+            &c,
+            &["analytics"],
+            Method::AcceptAll,
+            1,
+            "x".into(),
+            "pt-BR",
+        );
         let html = preferences(&c, Lang::En, Some(&r));
         assert!(html.contains(r#"aria-describedby="bsc-desc-analytics" checked>"#));
         assert!(html.contains("Statistics"));
@@ -254,8 +299,12 @@ mod tests {
     #[test]
     fn the_policy_link_appears_only_when_configured() {
         assert!(!banner(&Config::default(), Lang::PtBr).contains("<a "));
-        let c = Config { policy_url: Some("/privacidade".into()), ..Config::default() };
-        assert!(banner(&c, Lang::Es).contains(r#"<a class="policy" href="/privacidade">Política de privacidad</a>"#));
+        let c = Config {
+            policy_url: Some("/privacidade".into()),
+            ..Config::default()
+        };
+        assert!(banner(&c, Lang::Es)
+            .contains(r#"<a class="policy" href="/privacidade">Política de privacidad</a>"#));
     }
 
     #[test]

@@ -92,7 +92,10 @@ text_keys! {
 
 impl Text {
     pub fn from_name(name: &str) -> Option<Text> {
-        TEXT_NAMES.iter().position(|n| *n == name).map(|i| ALL_TEXTS[i])
+        TEXT_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| ALL_TEXTS[i])
     }
 }
 
@@ -205,7 +208,7 @@ fn es(key: Text) -> &'static str {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -18,7 +18,14 @@ pub struct Decision {
 
 /// What the page starts with. `stored` is the parsed JSON from storage
 /// (`Err` when the text was not JSON at all).
-pub fn evaluate(config: &Config, stored: Option<Result<Value, ()>>, now_ms: u64, gpc: bool, new_id: impl FnOnce() -> String, language: &str) -> Decision {
+pub fn evaluate(
+    config: &Config,
+    stored: Option<Result<Value, ()>>,
+    now_ms: u64,
+    gpc: bool,
+    new_id: impl FnOnce() -> String,
+    language: &str,
+) -> Decision {
     let mut discarded = None;
     if let Some(stored) = stored {
         let checked = stored
@@ -26,7 +33,14 @@ pub fn evaluate(config: &Config, stored: Option<Result<Value, ()>>, now_ms: u64,
             .and_then(|v| Record::from_value(&v))
             .and_then(|r| r.check(config, now_ms).map(|_| r));
         match checked {
-            Ok(record) => return Decision { record: Some(record), store: false, show_banner: false, discarded: None },
+            Ok(record) => {
+                return Decision {
+                    record: Some(record),
+                    store: false,
+                    show_banner: false,
+                    discarded: None,
+                }
+            }
             Err(why) => discarded = Some(why),
         }
     }
@@ -34,14 +48,28 @@ pub fn evaluate(config: &Config, stored: Option<Result<Value, ()>>, now_ms: u64,
         // The signal is the visitor's refusal, given in advance: record it
         // as such rather than asking a question already answered.
         let record = Record::decide(config, &[], Method::Gpc, now_ms, new_id(), language);
-        return Decision { record: Some(record), store: true, show_banner: false, discarded };
+        return Decision {
+            record: Some(record),
+            store: true,
+            show_banner: false,
+            discarded,
+        };
     }
-    Decision { record: None, store: false, show_banner: true, discarded }
+    Decision {
+        record: None,
+        store: false,
+        show_banner: true,
+        discarded,
+    }
 }
 
 /// Whether content needing every one of `categories` may run. Required
 /// categories are always allowed; a category the config does not know never is.
-pub fn allows<'a>(config: &Config, record: Option<&Record>, categories: impl IntoIterator<Item = &'a str>) -> bool {
+pub fn allows<'a>(
+    config: &Config,
+    record: Option<&Record>,
+    categories: impl IntoIterator<Item = &'a str>,
+) -> bool {
     let mut any = false;
     for id in categories {
         any = true;
@@ -59,12 +87,20 @@ pub fn allows<'a>(config: &Config, record: Option<&Record>, categories: impl Int
 
 /// Splits a `data-category` attribute ("analytics marketing" or "analytics,marketing").
 pub fn category_list(attribute: &str) -> impl Iterator<Item = &str> {
-    attribute.split([' ', ',', '\t', '\n']).filter(|s| !s.is_empty())
+    attribute
+        .split([' ', ',', '\t', '\n'])
+        .filter(|s| !s.is_empty())
 }
 
 /// The optional categories accepted before and refused now: what a change revokes.
-pub fn revoked<'a>(config: &Config, before: Option<&'a Record>, after: Option<&Record>) -> Vec<&'a str> {
-    let Some(before) = before else { return Vec::new() };
+pub fn revoked<'a>(
+    config: &Config,
+    before: Option<&'a Record>,
+    after: Option<&Record>,
+) -> Vec<&'a str> {
+    let Some(before) = before else {
+        return Vec::new();
+    };
     before
         .accepted_ids()
         .filter(|id| config.category(id).is_some_and(|c| !c.required))
@@ -72,7 +108,7 @@ pub fn revoked<'a>(config: &Config, before: Option<&'a Record>, after: Option<&R
         .collect()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::json::parse;
     use super::*;
@@ -95,8 +131,22 @@ mod tests {
     #[test]
     fn a_valid_record_is_used_without_asking() {
         let c = Config::default();
-        let r = Record::decide(&c, &["analytics"], Method::AcceptAll, NOW, "x".into(), "pt-BR");
-        let d = evaluate(&c, Some(Ok(parse(&r.to_json()).unwrap())), NOW + 1000, true, id, "pt-BR");
+        let r = Record::decide(
+            &c,
+            &["analytics"],
+            Method::AcceptAll,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
+        let d = evaluate(
+            &c,
+            Some(Ok(parse(&r.to_json()).unwrap())),
+            NOW + 1000,
+            true,
+            id,
+            "pt-BR",
+        );
         assert!(!d.show_banner && !d.store);
         assert!(allows(&c, d.record.as_ref(), ["analytics"]));
         assert!(allows(&c, d.record.as_ref(), ["analytics", "necessary"]));
@@ -108,11 +158,34 @@ mod tests {
     fn corrupt_or_stale_storage_asks_again_and_says_why() {
         let c = Config::default();
         let d = evaluate(&c, Some(Err(())), NOW, false, id, "pt-BR");
-        assert_eq!((d.show_banner, d.discarded), (true, Some(Invalid::Malformed)));
-        let old = Record::decide(&c, &["analytics"], Method::AcceptAll, NOW, "x".into(), "pt-BR");
-        let bumped = Config { revision: 2, ..Config::default() };
-        let d = evaluate(&bumped, Some(Ok(parse(&old.to_json()).unwrap())), NOW, false, id, "pt-BR");
-        assert_eq!((d.show_banner, d.discarded), (true, Some(Invalid::OtherRevision)));
+        assert_eq!(
+            (d.show_banner, d.discarded),
+            (true, Some(Invalid::Malformed))
+        );
+        let old = Record::decide(
+            &c,
+            &["analytics"],
+            Method::AcceptAll,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
+        let bumped = Config {
+            revision: 2,
+            ..Config::default()
+        };
+        let d = evaluate(
+            &bumped,
+            Some(Ok(parse(&old.to_json()).unwrap())),
+            NOW,
+            false,
+            id,
+            "pt-BR",
+        );
+        assert_eq!(
+            (d.show_banner, d.discarded),
+            (true, Some(Invalid::OtherRevision))
+        );
         assert!(!allows(&bumped, d.record.as_ref(), ["analytics"]));
     }
 
@@ -124,7 +197,10 @@ mod tests {
         assert!(!d.show_banner && d.store);
         assert_eq!((r.method, r.id.as_str()), (Method::Gpc, "fresh"));
         assert!(!allows(&c, Some(r), ["analytics"]));
-        let ignoring = Config { respect_gpc: false, ..Config::default() };
+        let ignoring = Config {
+            respect_gpc: false,
+            ..Config::default()
+        };
         assert!(evaluate(&ignoring, None, NOW, true, id, "pt-BR").show_banner);
     }
 
@@ -132,14 +208,28 @@ mod tests {
     fn an_explicit_choice_outranks_gpc() {
         let c = Config::default();
         let r = Record::decide(&c, &["analytics"], Method::Custom, NOW, "x".into(), "pt-BR");
-        let d = evaluate(&c, Some(Ok(parse(&r.to_json()).unwrap())), NOW, true, id, "pt-BR");
+        let d = evaluate(
+            &c,
+            Some(Ok(parse(&r.to_json()).unwrap())),
+            NOW,
+            true,
+            id,
+            "pt-BR",
+        );
         assert!(allows(&c, d.record.as_ref(), ["analytics"]));
     }
 
     #[test]
     fn revocation_lists_what_was_turned_off() {
         let c = Config::default();
-        let on = Record::decide(&c, &["analytics"], Method::AcceptAll, NOW, "x".into(), "pt-BR");
+        let on = Record::decide(
+            &c,
+            &["analytics"],
+            Method::AcceptAll,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
         let off = on.revise(&c, &[], Method::RejectAll, NOW, "pt-BR");
         assert_eq!(revoked(&c, Some(&on), Some(&off)), ["analytics"]);
         assert!(revoked(&c, Some(&off), Some(&on)).is_empty());
@@ -148,6 +238,9 @@ mod tests {
 
     #[test]
     fn category_lists_split_on_spaces_and_commas() {
-        assert_eq!(category_list(" analytics, video\tads ").collect::<Vec<_>>(), ["analytics", "video", "ads"]);
+        assert_eq!(
+            category_list(" analytics, video\tads ").collect::<Vec<_>>(),
+            ["analytics", "video", "ads"]
+        );
     }
 }

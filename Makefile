@@ -1,0 +1,67 @@
+# The two commands that matter: `make demo` and `make test`. Both install
+# what they need on a fresh machine (see .ci/setup.sh) and skip what is there.
+
+SHELL := /bin/bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/tests/e2e/node_modules/.bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+export GECKODRIVER ?= $(HOME)/.cargo/bin/geckodriver
+
+setting = $(shell awk -F' *= *' '$$1 == "$(1)" { gsub(/"/, "", $$2); print $$2; exit }' wasm-pack.toml)
+TARGET := $(call setting,target)
+WASM_OPT_LEVEL := $(call setting,wasm_opt_level)
+BROWSERS := $(foreach b,$(call setting,browsers),--$(b))
+BUDGET := $(call setting,dist_gzip_bytes)
+PORT ?= 8080
+# The wasm features rustc enables by default for wasm32-unknown-unknown.
+WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
+
+.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean
+
+setup:
+	.ci/setup.sh all
+
+# dist/: biscoito.js (glue + loader in one closure) and biscoito_bg.wasm.
+dist:
+	.ci/setup.sh wasm
+	wasm-pack --quiet build --release --no-pack --target $(TARGET) --out-dir target/wasm-pack
+	rm -rf dist && mkdir -p dist
+	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers target/wasm-pack/biscoito_bg.wasm -o dist/biscoito_bg.wasm
+	{ echo '(function(){'; cat target/wasm-pack/biscoito.js src/browser/loader.js; echo '})();'; } > dist/biscoito.js
+	@$(MAKE) --no-print-directory size
+
+# Prints gzipped sizes and fails over the budget in wasm-pack.toml.
+size:
+	@total=0; for f in dist/biscoito.js dist/biscoito_bg.wasm; do \
+	  n=$$(gzip -9 -c $$f | wc -c); total=$$((total + n)); \
+	  printf '%-24s %7d bytes, %6d gzipped\n' $$f $$(wc -c < $$f) $$n; done; \
+	printf 'dist/ total gzipped: %d bytes (budget %d)\n' $$total $(BUDGET); \
+	if [ $$total -gt $(BUDGET) ]; then echo "dist/ is over the budget in wasm-pack.toml" >&2; exit 1; fi
+
+demo: dist
+	.ci/setup.sh e2e
+	@echo "Serving the demo portals on http://localhost:$(PORT)/ (Ctrl+C to stop)"
+	node tests/e2e/server.mjs $(PORT)
+
+test: setup lint test-native test-wasm dist test-e2e
+
+test-native:
+	cargo test
+
+test-wasm:
+	wasm-pack test --headless $(BROWSERS)
+
+test-e2e:
+	cd tests/e2e && node --test --test-concurrency=1 ./*.test.mjs
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+
+# The ES-module package for bundlers and npm, in pkg/.
+pkg:
+	.ci/setup.sh wasm
+	wasm-pack build --release --target web --out-dir pkg
+
+clean:
+	rm -rf dist pkg target/wasm-pack

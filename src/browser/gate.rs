@@ -1,0 +1,215 @@
+//! Gated content: scripts and embeds the site marked with `data-category`,
+//! run or loaded only once every category they name is accepted, and the
+//! cookies of categories that are refused.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlScriptElement};
+
+use super::storage::{cookie_names, write_cookie};
+
+const STATE: &str = "data-biscoito-state";
+/// Attributes that belong to the gate, not to the script it releases.
+const GATE_ATTRIBUTES: [&str; 5] = ["type", "data-category", "data-src", "data-type", STATE];
+
+/// Finds gated scripts and embeds still waiting, in document order, whose
+/// categories pass `allowed`, and releases them. Scripts run one after the
+/// other: an external one must finish loading before the next starts, so that
+/// inline code can rely on the libraries above it, as in a normal page.
+/// Returns the categories of everything released.
+pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let mut released_categories = Vec::new();
+    let mut queue = VecDeque::new();
+    if let Ok(list) = document.query_selector_all("script[type=\"text/plain\"][data-category]:not([data-biscoito-state]), iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])") {
+        for i in 0..list.length() {
+            let Some(element) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let categories = element.get_attribute("data-category").unwrap_or_default();
+            if !allowed(&categories) {
+                continue;
+            }
+            let _ = element.set_attribute(STATE, "released");
+            released_categories.push(categories);
+            if element.tag_name().eq_ignore_ascii_case("script") {
+                queue.push_back(element);
+            } else if let Some(src) = element.get_attribute("data-src") {
+                let _ = element.set_attribute("src", &src);
+            }
+        }
+    }
+    run_in_order(Rc::new(RefCell::new(queue)));
+    released_categories
+}
+
+fn run_in_order(queue: Rc<RefCell<VecDeque<Element>>>) {
+    loop {
+        let Some(original) = queue.borrow_mut().pop_front() else {
+            return;
+        };
+        let Some(script) = clone_as_runnable(&original) else {
+            continue;
+        };
+        let external = script.has_attribute("src");
+        if external {
+            let rest = queue.clone();
+            let next = Closure::once_into_js(move || run_in_order(rest));
+            let _ = script.add_event_listener_with_callback("load", next.unchecked_ref());
+            let _ = script.add_event_listener_with_callback("error", next.unchecked_ref());
+        }
+        if let Some(parent) = original.parent_node() {
+            let _ = parent.insert_before(&script, original.next_sibling().as_ref());
+        }
+        if external {
+            return;
+        }
+    }
+}
+
+/// A fresh `<script>` with the original's attributes (nonce included), its
+/// real type and its source: browsers run a script only when it is inserted.
+fn clone_as_runnable(original: &Element) -> Option<HtmlScriptElement> {
+    let document = original.owner_document()?;
+    let script: HtmlScriptElement = document.create_element("script").ok()?.dyn_into().ok()?;
+    let names = original.get_attribute_names();
+    for i in 0..names.length() {
+        let Some(name) = names.get(i).as_string() else {
+            continue;
+        };
+        if GATE_ATTRIBUTES.contains(&name.as_str()) {
+            continue;
+        }
+        if let Some(value) = original.get_attribute(&name) {
+            let _ = script.set_attribute(&name, &value);
+        }
+    }
+    // Browsers hide a parsed nonce from getAttribute; only the property keeps it.
+    if let Some(original_script) = original.dyn_ref::<HtmlScriptElement>() {
+        let nonce = js_sys::Reflect::get(original_script, &"nonce".into())
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        if !nonce.is_empty() {
+            let _ = js_sys::Reflect::set(&script, &"nonce".into(), &nonce.into());
+        }
+    }
+    if let Some(kind) = original.get_attribute("data-type") {
+        script.set_type(&kind);
+    }
+    match original.get_attribute("data-src") {
+        Some(src) => {
+            script.set_src(&src);
+            if !original.has_attribute("async") {
+                script.set_async(false);
+            }
+        }
+        None => script
+            .set_text(&original.text_content().unwrap_or_default())
+            .ok()?,
+    }
+    Some(script)
+}
+
+/// The domains a cookie set by this page could be stored under: none (host
+/// only), then the host and each parent domain down to two labels. A public
+/// suffix among them is refused by the browser, which is harmless.
+fn domain_variants(host: &str) -> Vec<Option<String>> {
+    let mut out = vec![None];
+    let is_ip = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
+    if host.is_empty() || is_ip {
+        return out;
+    }
+    let mut rest = host;
+    while rest.matches('.').count() >= 1 {
+        out.push(Some(rest.to_owned()));
+        out.push(Some({
+            let mut dotted = String::from(".");
+            dotted.push_str(rest);
+            dotted
+        }));
+        match rest.split_once('.') {
+            Some((_, parent)) if parent.contains('.') => rest = parent,
+            _ => break,
+        }
+    }
+    out
+}
+
+/// "/a/b/c" gives "/", "/a", "/a/b", "/a/b/c": every path a cookie of this page could sit on.
+fn path_variants(path: &str) -> Vec<String> {
+    let mut out = vec!["/".to_owned()];
+    let mut at = 0;
+    while let Some(i) = path[at + 1..].find('/').map(|i| i + at + 1) {
+        out.push(path[..i].to_owned());
+        at = i;
+    }
+    if path.len() > 1 && !path.ends_with('/') {
+        out.push(path.to_owned());
+    }
+    out
+}
+
+/// Deletes every cookie readable by this page whose name `doomed` picks, under
+/// every domain and path variant the browser could hold it. HttpOnly cookies
+/// cannot be seen from here: removing those is the site server's duty.
+pub fn delete_cookies(doomed: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let location = web_sys::window().map(|w| w.location());
+    let host = location
+        .as_ref()
+        .and_then(|l| l.hostname().ok())
+        .unwrap_or_default();
+    let path = location
+        .as_ref()
+        .and_then(|l| l.pathname().ok())
+        .unwrap_or_default();
+    let mut deleted = Vec::new();
+    for name in cookie_names() {
+        if !doomed(&name) || deleted.contains(&name) {
+            continue;
+        }
+        for domain in domain_variants(&host) {
+            for cookie_path in path_variants(&path) {
+                let mut spec = name.clone();
+                spec.push_str("=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=");
+                spec.push_str(&cookie_path);
+                if let Some(d) = &domain {
+                    spec.push_str("; Domain=");
+                    spec.push_str(d);
+                }
+                write_cookie(&spec);
+            }
+        }
+        deleted.push(name);
+    }
+    deleted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn domain_variants_walk_up_to_two_labels() {
+        let d = domain_variants("www.tj.example.gov.br");
+        assert_eq!(d[0], None);
+        assert!(d.contains(&Some("www.tj.example.gov.br".into())));
+        assert!(d.contains(&Some(".example.gov.br".into())));
+        assert!(d.contains(&Some("gov.br".into())));
+        assert!(!d.contains(&Some("br".into())));
+        assert_eq!(domain_variants("localhost"), [None]);
+        assert_eq!(domain_variants("127.0.0.1"), [None]);
+    }
+
+    #[wasm_bindgen_test]
+    fn path_variants_cover_every_parent() {
+        assert_eq!(
+            path_variants("/a/b/c.html"),
+            ["/", "/a", "/a/b", "/a/b/c.html"]
+        );
+        assert_eq!(path_variants("/"), ["/"]);
+        assert_eq!(path_variants("/a/"), ["/", "/a"]);
+    }
+}

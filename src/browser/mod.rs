@@ -1,0 +1,681 @@
+//! The browser layer: reads the page, keeps the page's consent state,
+//! renders through [`ui`], applies consent through [`gate`] and [`ga`], and
+//! exports the `Biscoito` API.
+//!
+//! State lives in one `RefCell`, and every borrow of it is short: page code
+//! runs synchronously inside many of our calls (released inline scripts,
+//! event listeners), and it may call back into the API.
+
+mod ga;
+mod gate;
+mod storage;
+mod ui;
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Reflect};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{CustomEvent, CustomEventInit, Document, Element, Event, KeyboardEvent, Window};
+
+use crate::engine::config::{self, Config};
+use crate::engine::html;
+use crate::engine::i18n::{self, Lang, Text};
+use crate::engine::json::Value;
+use crate::engine::policy::{allows, category_list, evaluate, revoked};
+use crate::engine::record::{Method, Record};
+
+use ga::Analytics;
+use storage::Store;
+use ui::Ui;
+
+struct App {
+    config: Config,
+    problems: Vec<String>,
+    lang: Lang,
+    record: Option<Record>,
+    store: Store,
+    ui: Option<Ui>,
+    analytics: Option<Analytics>,
+    shim: Option<Function>,
+    /// `data-category` values of everything released on this page: what a
+    /// revocation cannot take back without a reload.
+    released: Vec<String>,
+}
+
+thread_local! {
+    static APP: RefCell<Option<App>> = const { RefCell::new(None) };
+    static PAGE_LISTENERS: RefCell<bool> = const { RefCell::new(false) };
+}
+
+/// Runs `f` on the state, if Biscoito has started. Never call page code inside `f`.
+fn with_app<R>(f: impl FnOnce(&mut App) -> R) -> Option<R> {
+    APP.with(|cell| cell.try_borrow_mut().ok()?.as_mut().map(f))
+}
+
+fn window() -> Option<Window> {
+    web_sys::window()
+}
+
+fn document() -> Option<Document> {
+    window()?.document()
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+fn warn(message: &str) {
+    web_sys::console::warn_1(&message.into());
+}
+
+/// 128 random bits as hex. Math.random is a fallback only for browsers
+/// without Web Crypto; the id identifies a consent, not a person.
+fn new_consent_id() -> String {
+    let mut bytes = [0u8; 16];
+    let filled = window()
+        .and_then(|w| w.crypto().ok())
+        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    if !filled {
+        for b in bytes.iter_mut() {
+            *b = (js_sys::Math::random() * 256.0) as u8;
+        }
+    }
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut id = String::with_capacity(32);
+    for b in bytes {
+        id.push(HEX[(b >> 4) as usize] as char);
+        id.push(HEX[(b & 15) as usize] as char);
+    }
+    id
+}
+
+fn js_to_value(js: &JsValue) -> Result<Value, String> {
+    serde_wasm_bindgen::from_value::<Value>(js.clone()).map_err(|e| e.to_string())
+}
+
+fn parse_json_text(text: &str) -> Result<Value, ()> {
+    let js = js_sys::JSON::parse(text).map_err(|_| ())?;
+    js_to_value(&js).map_err(|_| ())
+}
+
+/// Validates a config, reporting each problem on the console. Invalid
+/// configs are replaced whole by the default: never a partial, never an opt-in.
+fn checked_config(value: Result<Value, String>) -> (Config, Vec<String>) {
+    let result = match value {
+        Ok(v) => {
+            config::from_value(&v).map_err(|problems| problems.iter().map(|p| p.line()).collect())
+        }
+        Err(message) => {
+            let mut line = String::from("biscoito config: not valid JSON: ");
+            line.push_str(&message);
+            Err(vec![line])
+        }
+    };
+    match result {
+        Ok(config) => (config, Vec::new()),
+        Err(lines) => {
+            for line in &lines {
+                web_sys::console::error_1(&line.into());
+            }
+            warn(
+                "biscoito: using the built-in default configuration because of the problems above",
+            );
+            (Config::default(), lines)
+        }
+    }
+}
+
+fn inline_config(document: &Document) -> (Config, Vec<String>) {
+    let Some(element) = document.get_element_by_id("biscoito-config") else {
+        return (Config::default(), Vec::new());
+    };
+    let text = element.text_content().unwrap_or_default();
+    let parsed = js_sys::JSON::parse(&text)
+        .map_err(|e| {
+            Reflect::get(&e, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .unwrap_or_default()
+        })
+        .and_then(|js| js_to_value(&js));
+    checked_config(parsed)
+}
+
+fn page_language(document: &Document) -> Option<String> {
+    document.document_element()?.get_attribute("lang")
+}
+
+fn browser_languages(window: &Window) -> Vec<String> {
+    let navigator = window.navigator();
+    let list = Reflect::get(&navigator, &"languages".into())
+        .ok()
+        .filter(Array::is_array)
+        .map(|v| Array::from(&v));
+    match list {
+        Some(list) => list.iter().filter_map(|v| v.as_string()).collect(),
+        None => navigator.language().into_iter().collect(),
+    }
+}
+
+/// Global Privacy Control: `navigator.globalPrivacyControl === true`.
+fn gpc_enabled(window: &Window) -> bool {
+    Reflect::get(&window.navigator(), &"globalPrivacyControl".into()).ok() == Some(JsValue::TRUE)
+}
+
+fn record_object(record: Option<&Record>) -> JsValue {
+    match record {
+        Some(r) => js_sys::JSON::parse(&r.to_json()).unwrap_or(JsValue::NULL),
+        None => JsValue::NULL,
+    }
+}
+
+fn dispatch(name: &str, record: Option<&Record>) {
+    let Some(document) = document() else { return };
+    let init = CustomEventInit::new();
+    init.set_detail(&record_object(record));
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = document.dispatch_event(&event);
+    }
+}
+
+fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Option<()> {
+    let window = window()?;
+    let document = window.document()?;
+    let lang = i18n::negotiate(
+        config.language,
+        page_language(&document).as_deref(),
+        &browser_languages(&window),
+    );
+    let mut store = Store::open(&config.storage);
+    let stored = store.read().map(|text| parse_json_text(&text));
+    let decision = evaluate(
+        &config,
+        stored,
+        now_ms(),
+        gpc_enabled(&window),
+        new_consent_id,
+        lang.code(),
+    );
+    if let Some(why) = decision.discarded {
+        let mut line = String::from("biscoito: stored consent set aside (");
+        line.push_str(why.as_str());
+        line.push_str("); nothing optional runs until the visitor chooses again");
+        web_sys::console::info_1(&line.into());
+        if !decision.store {
+            store.clear();
+        }
+    }
+    if let (true, Some(record)) = (decision.store, &decision.record) {
+        store.write(
+            &record.to_json(),
+            storage::seconds_until(now_ms(), record.expires_ms),
+        );
+    }
+    let ui = Ui::mount(&document, &config);
+    if let Some(ui) = &ui {
+        ui.set_language(lang);
+        if decision.show_banner {
+            ui.show_banner(&config, lang);
+        } else {
+            ui.set_reopen(&config, lang, true);
+        }
+        wire_shadow_root(&ui.root);
+    }
+    let analytics = match (&config.google_analytics, &shim) {
+        (Some(ga), Some(shim)) => {
+            if Reflect::get(&window, &"gtag".into())
+                .ok()
+                .is_none_or(|g| g.is_undefined())
+            {
+                let _ = Reflect::set(&window, &"gtag".into(), shim);
+            }
+            Some(Analytics::prepare(&window, shim.clone(), ga, &config))
+        }
+        (Some(_), None) => {
+            warn("biscoito: googleAnalytics is configured but no gtag shim was given to boot(); Google Analytics stays off");
+            None
+        }
+        _ => None,
+    };
+    let first_decision = decision.store;
+    let record = decision.record;
+    APP.with(|cell| {
+        *cell.borrow_mut() = Some(App {
+            config,
+            problems,
+            lang,
+            record: record.clone(),
+            store,
+            ui,
+            analytics,
+            shim,
+            released: Vec::new(),
+        });
+    });
+    wire_page_once(&window, &document);
+    apply(None);
+    dispatch("biscoito:ready", record.as_ref());
+    if first_decision {
+        send_receipt(record.as_ref());
+        dispatch("biscoito:consent", record.as_ref());
+    }
+    Some(())
+}
+
+/// Brings the page in line with the current record: releases what is now
+/// allowed, updates Google's consent mode, deletes the cookies of refused
+/// categories, and reloads when something already running lost its consent.
+fn apply(previous: Option<Record>) {
+    release_pending();
+    let Some((config, record)) = with_app(|app| (app.config.clone(), app.record.clone())) else {
+        return;
+    };
+    let Some(window) = window() else { return };
+    let withdrawn_from_ga =
+        with_app(
+            |app| match (&mut app.analytics, &app.config.google_analytics) {
+                (Some(analytics), Some(ga)) => {
+                    analytics.apply(&window, ga, &config, record.as_ref())
+                }
+                _ => false,
+            },
+        )
+        .unwrap_or(false);
+    let ga_categories: Vec<&str> = config
+        .google_analytics
+        .iter()
+        .flat_map(|ga| {
+            ga.consent_mode
+                .iter()
+                .flat_map(|(_, needed)| needed.iter().map(String::as_str))
+        })
+        .collect();
+    let accepted = |id: &str| allows(&config, record.as_ref(), [id]);
+    let doomed = |name: &str| {
+        let refused_owner = config
+            .categories
+            .iter()
+            .any(|c| !accepted(&c.id) && c.cookies.iter().any(|k| k.matches(name)));
+        let refused_ga = ga::is_ga_cookie(name) && ga_categories.iter().any(|id| !accepted(id));
+        let allowed_owner = config
+            .categories
+            .iter()
+            .any(|c| accepted(&c.id) && c.cookies.iter().any(|k| k.matches(name)));
+        (refused_owner || refused_ga) && !allowed_owner
+    };
+    gate::delete_cookies(&doomed);
+    let lost = revoked(&config, previous.as_ref(), record.as_ref());
+    if lost.is_empty() || !config.reload_on_revoke {
+        return;
+    }
+    let scripts_lost = with_app(|app| {
+        app.released
+            .iter()
+            .any(|cats| category_list(cats).any(|c| lost.contains(&c)))
+    })
+    .unwrap_or(false);
+    if scripts_lost || withdrawn_from_ga {
+        // A running script cannot be unloaded; a reload is the only way to
+        // continue without it.
+        let _ = window.location().reload();
+    }
+}
+
+/// Releases the gated scripts and embeds that the current consent allows and
+/// that have not run yet. Page code runs inside, so no borrow is held.
+fn release_pending() {
+    let Some((config, record)) = with_app(|app| (app.config.clone(), app.record.clone())) else {
+        return;
+    };
+    let Some(document) = document() else { return };
+    let allowed = |categories: &str| allows(&config, record.as_ref(), category_list(categories));
+    let released = gate::release(&document, &allowed);
+    if !released.is_empty() {
+        with_app(|app| app.released.extend(released));
+    }
+}
+
+fn send_receipt(record: Option<&Record>) {
+    let Some(record) = record else { return };
+    let Some(url) = with_app(|app| app.config.receipt_url.clone()).flatten() else {
+        return;
+    };
+    let Some(window) = window() else { return };
+    let page = window.location().href().unwrap_or_default();
+    // text/plain keeps the beacon a simple request: no CORS preflight to fail.
+    let _ = window
+        .navigator()
+        .send_beacon_with_opt_str(&url, Some(&record.receipt_json(&page)));
+}
+
+/// Records a decision, updates the interface and the page, and tells listeners.
+fn decide(accepted: &[String], method: Method) {
+    let accepted: Vec<&str> = accepted.iter().map(String::as_str).collect();
+    let Some((previous, record)) = with_app(|app| {
+        let now = now_ms();
+        let record = match &app.record {
+            Some(old) => old.revise(&app.config, &accepted, method, now, app.lang.code()),
+            None => Record::decide(
+                &app.config,
+                &accepted,
+                method,
+                now,
+                new_consent_id(),
+                app.lang.code(),
+            ),
+        };
+        app.store.write(
+            &record.to_json(),
+            storage::seconds_until(now, record.expires_ms),
+        );
+        let previous = app.record.replace(record.clone());
+        if let Some(ui) = &mut app.ui {
+            let focus_was_ours = ui.root.active_element().is_some();
+            let dialog_was_open = ui.dialog_open();
+            ui.hide_banner();
+            ui.set_reopen(&app.config, app.lang, true);
+            if dialog_was_open {
+                ui.close_dialog();
+            } else if focus_was_ours {
+                ui.focus_reopen();
+            }
+            ui.announce(html::text(&app.config, app.lang, Text::Saved));
+        }
+        (previous, record)
+    }) else {
+        return;
+    };
+    let first = previous.is_none();
+    apply(previous);
+    send_receipt(Some(&record));
+    dispatch(
+        if first {
+            "biscoito:consent"
+        } else {
+            "biscoito:change"
+        },
+        Some(&record),
+    );
+}
+
+fn all_optional() -> Vec<String> {
+    with_app(|app| {
+        app.config
+            .optional_categories()
+            .map(|c| c.id.clone())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn open_preferences() {
+    with_app(|app| {
+        let (config, lang, record) = (&app.config, app.lang, app.record.as_ref());
+        if let (Some(ui), Some(document)) = (&mut app.ui, document()) {
+            ui.open_dialog(&document, config, lang, record);
+        }
+    });
+}
+
+fn close_preferences() {
+    with_app(|app| {
+        if let Some(ui) = &mut app.ui {
+            if ui.dialog_open() {
+                ui.close_dialog();
+            }
+        }
+    });
+}
+
+fn run_action(action: &str) {
+    match action {
+        "accept-all" => decide(&all_optional(), Method::AcceptAll),
+        "reject-all" => decide(&[], Method::RejectAll),
+        "save" => {
+            let on = with_app(|app| app.ui.as_ref().map(Ui::switched_on).unwrap_or_default())
+                .unwrap_or_default();
+            decide(&on, Method::Custom)
+        }
+        "preferences" => open_preferences(),
+        "close" => close_preferences(),
+        _ => {}
+    }
+}
+
+fn closest_attribute(event: &Event, selector: &str, attribute: &str) -> Option<String> {
+    let target: Element = event.target()?.dyn_into().ok()?;
+    target.closest(selector).ok()??.get_attribute(attribute)
+}
+
+fn wire_shadow_root(root: &web_sys::ShadowRoot) {
+    let on_click = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        if let Some(action) = closest_attribute(&event, "[data-action]", "data-action") {
+            run_action(&action);
+        }
+    });
+    let _ = root.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
+    let on_key = Closure::<dyn Fn(KeyboardEvent)>::new(|event: KeyboardEvent| {
+        let key = event.key();
+        if key == "Escape" {
+            close_preferences();
+        } else if key == "Tab" {
+            let trapped = with_app(|app| {
+                app.ui
+                    .as_ref()
+                    .is_some_and(|ui| ui.dialog_open() && ui.trap_tab(event.shift_key()))
+            })
+            .unwrap_or(false);
+            if trapped {
+                event.prevent_default();
+            }
+        }
+    });
+    let _ = root.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
+    on_key.forget();
+}
+
+/// Listeners on the page itself, installed once however often `init` runs.
+fn wire_page_once(window: &Window, document: &Document) {
+    if PAGE_LISTENERS.with(|done| done.replace(true)) {
+        return;
+    }
+    // Any element of the site marked data-biscoito="preferences" reopens the dialog.
+    let on_click = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        if closest_attribute(&event, "[data-biscoito=\"preferences\"]", "data-biscoito").is_some() {
+            event.prevent_default();
+            open_preferences();
+        }
+    });
+    let _ = document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    on_click.forget();
+    // Another tab changed the consent: follow it here too.
+    let on_storage =
+        Closure::<dyn Fn(web_sys::StorageEvent)>::new(|event: web_sys::StorageEvent| {
+            let ours =
+                with_app(|app| event.key().is_none_or(|k| k == app.store.key())).unwrap_or(false);
+            if ours {
+                reload_from_storage();
+            }
+        });
+    let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
+    on_storage.forget();
+    // Single-page apps add gated scripts and embeds later.
+    let on_mutation = Closure::<dyn Fn()>::new(release_pending);
+    if let Ok(observer) = web_sys::MutationObserver::new(on_mutation.as_ref().unchecked_ref()) {
+        let options = web_sys::MutationObserverInit::new();
+        options.set_child_list(true);
+        options.set_subtree(true);
+        if let Some(root) = document.document_element() {
+            let _ = observer.observe_with_options(&root, &options);
+        }
+    }
+    on_mutation.forget();
+}
+
+fn reload_from_storage() {
+    let Some((previous, current)) = with_app(|app| {
+        let stored = app.store.read().map(|text| parse_json_text(&text));
+        let current = evaluate(
+            &app.config,
+            stored,
+            now_ms(),
+            false,
+            String::new,
+            app.lang.code(),
+        )
+        .record;
+        if current == app.record {
+            return None;
+        }
+        let previous = std::mem::replace(&mut app.record, current.clone());
+        if let Some(ui) = &app.ui {
+            if current.is_some() {
+                ui.hide_banner();
+                ui.set_reopen(&app.config, app.lang, true);
+            } else {
+                ui.set_reopen(&app.config, app.lang, false);
+                ui.show_banner(&app.config, app.lang);
+            }
+        }
+        Some((previous, current))
+    })
+    .flatten() else {
+        return;
+    };
+    apply(previous);
+    dispatch("biscoito:change", current.as_ref());
+}
+
+// ---- The exported API (window.Biscoito, and named exports of the ES module) ----
+
+/// Starts Biscoito with the page's inline config. The loader calls it once,
+/// passing a `gtag` function that pushes its real `arguments` to dataLayer.
+#[wasm_bindgen]
+pub fn boot(gtag_shim: Option<Function>) {
+    let Some(document) = document() else { return };
+    let (config, problems) = inline_config(&document);
+    start(config, problems, gtag_shim);
+}
+
+/// Restarts with `config` (an object in the shape of the inline config).
+/// Returns the problems found, as strings; an empty array means it was used.
+#[wasm_bindgen]
+pub fn init(config: JsValue) -> Array {
+    let (config, problems) = checked_config(js_to_value(&config));
+    let shim = with_app(|app| app.shim.clone()).flatten();
+    let list = problems
+        .iter()
+        .map(|p| JsValue::from_str(p))
+        .collect::<Array>();
+    start(config, problems, shim);
+    list
+}
+
+#[wasm_bindgen(js_name = acceptAll)]
+pub fn accept_all() {
+    decide(&all_optional(), Method::AcceptAll);
+}
+
+#[wasm_bindgen(js_name = rejectAll)]
+pub fn reject_all() {
+    decide(&[], Method::RejectAll);
+}
+
+/// Accepts exactly `categories` (an array of ids) and refuses every other optional one.
+#[wasm_bindgen(js_name = acceptOnly)]
+pub fn accept_only(categories: Array) {
+    let ids: Vec<String> = categories.iter().filter_map(|v| v.as_string()).collect();
+    decide(&ids, Method::Custom);
+}
+
+/// Whether `category` may run now. Unknown categories are never accepted.
+#[wasm_bindgen]
+pub fn accepted(category: &str) -> bool {
+    with_app(|app| allows(&app.config, app.record.as_ref(), [category])).unwrap_or(false)
+}
+
+/// The consent record in force, as a plain object, or null.
+#[wasm_bindgen]
+pub fn consent() -> JsValue {
+    with_app(|app| record_object(app.record.as_ref())).unwrap_or(JsValue::NULL)
+}
+
+#[wasm_bindgen(js_name = showPreferences)]
+pub fn show_preferences() {
+    open_preferences();
+}
+
+#[wasm_bindgen(js_name = hidePreferences)]
+pub fn hide_preferences() {
+    close_preferences();
+}
+
+/// Re-renders in `code` ("pt-BR", "en", "es"). Returns false for other languages.
+#[wasm_bindgen(js_name = setLanguage)]
+pub fn set_language(code: &str) -> bool {
+    let Some(lang) = i18n::LANGS
+        .into_iter()
+        .find(|l| l.code().eq_ignore_ascii_case(code))
+    else {
+        warn("biscoito: setLanguage accepts \"pt-BR\", \"en\" or \"es\"");
+        return false;
+    };
+    with_app(|app| {
+        app.lang = lang;
+        let (config, record) = (&app.config, app.record.as_ref());
+        if let Some(ui) = &mut app.ui {
+            ui.set_language(lang);
+            if ui.banner_visible() {
+                ui.show_banner(config, lang);
+            }
+            ui.set_reopen(config, lang, !ui.banner_visible());
+            if ui.dialog_open() {
+                if let Some(document) = document() {
+                    ui.open_dialog(&document, config, lang, record);
+                }
+            }
+        }
+    })
+    .is_some()
+}
+
+/// Looks again for gated scripts and embeds added since the last look.
+#[wasm_bindgen]
+pub fn refresh() {
+    apply(None);
+}
+
+/// Listens to "ready", "consent" or "change" (with or without the "biscoito:" prefix).
+#[wasm_bindgen]
+pub fn on(name: &str, listener: Function) -> bool {
+    let Some(document) = document() else {
+        return false;
+    };
+    let event = name.strip_prefix("biscoito:").unwrap_or(name);
+    if !matches!(event, "ready" | "consent" | "change") {
+        warn("biscoito: on() knows the events \"ready\", \"consent\" and \"change\"");
+        return false;
+    }
+    let mut full = String::from("biscoito:");
+    full.push_str(event);
+    document
+        .add_event_listener_with_callback(&full, &listener)
+        .is_ok()
+}
+
+/// The problems found in the config in use (empty when it was valid).
+#[wasm_bindgen(js_name = configErrors)]
+pub fn config_errors() -> Array {
+    with_app(|app| app.problems.iter().map(|p| JsValue::from_str(p)).collect()).unwrap_or_default()
+}
+
+/// Where the record is kept: "localStorage", "cookie" or "memory".
+#[wasm_bindgen(js_name = storageBackend)]
+pub fn storage_backend() -> String {
+    with_app(|app| app.store.backend.as_str().to_owned()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,202 @@
+//! Where the consent record lives: localStorage (through gloo-storage), else
+//! a first-party cookie, else memory for the life of the page. Storage that
+//! throws, is full or is blocked never stops the banner: it only means the
+//! visitor may be asked again.
+
+use gloo_storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlDocument;
+
+use crate::engine::config::{CookieMirror, SameSite, StorageSettings};
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Backend {
+    Local,
+    Cookie,
+    Memory,
+}
+
+impl Backend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Local => "localStorage",
+            Backend::Cookie => "cookie",
+            Backend::Memory => "memory",
+        }
+    }
+}
+
+pub struct Store {
+    pub backend: Backend,
+    key: String,
+    mirror: Option<CookieMirror>,
+    memory: Option<String>,
+}
+
+const PROBE: &str = "biscoito-probe";
+const DAY_SECONDS: u64 = 86_400;
+
+fn html_document() -> Option<HtmlDocument> {
+    web_sys::window()?.document()?.dyn_into().ok()
+}
+
+/// gloo-storage panics (throws) when localStorage is missing, so probe it
+/// through web-sys first, including a write: Safari's private mode and full
+/// quotas fail only there.
+fn local_storage_works() -> bool {
+    let Some(window) = web_sys::window() else {
+        return false;
+    };
+    match window.local_storage() {
+        Ok(Some(storage)) => {
+            storage.set_item(PROBE, "1").is_ok() && storage.remove_item(PROBE).is_ok()
+        }
+        _ => false,
+    }
+}
+
+pub fn read_cookie(name: &str) -> Option<String> {
+    let all = html_document()?.cookie().ok()?;
+    all.split(';').find_map(|pair| {
+        let (k, v) = pair.split_once('=')?;
+        if k.trim() == name {
+            js_sys::decode_uri_component(v.trim())
+                .ok()
+                .map(String::from)
+        } else {
+            None
+        }
+    })
+}
+
+pub fn cookie_names() -> Vec<String> {
+    let Some(all) = html_document().and_then(|d| d.cookie().ok()) else {
+        return Vec::new();
+    };
+    all.split(';')
+        .filter_map(|pair| {
+            pair.split_once('=')
+                .map(|(k, _)| k.trim().to_owned())
+                .or_else(|| Some(pair.trim().to_owned()))
+        })
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// Writes a raw `Set-Cookie`-style string; returns false when the page forbids cookies.
+pub fn write_cookie(spec: &str) -> bool {
+    html_document().is_some_and(|d| d.set_cookie(spec).is_ok())
+}
+
+fn is_https() -> bool {
+    web_sys::window()
+        .and_then(|w| w.location().protocol().ok())
+        .is_some_and(|p| p == "https:")
+}
+
+fn cookie_spec(
+    name: &str,
+    value: Option<&str>,
+    max_age_seconds: u64,
+    mirror: Option<&CookieMirror>,
+) -> String {
+    let mut spec = String::from(name);
+    spec.push('=');
+    if let Some(value) = value {
+        spec.push_str(&String::from(js_sys::encode_uri_component(value)));
+    }
+    spec.push_str("; Path=");
+    spec.push_str(mirror.map_or("/", |m| m.path.as_str()));
+    if let Some(domain) = mirror.and_then(|m| m.domain.as_deref()) {
+        spec.push_str("; Domain=");
+        spec.push_str(domain);
+    }
+    spec.push_str("; Max-Age=");
+    crate::engine::json::push_decimal(&mut spec, max_age_seconds);
+    let same_site = mirror.map_or(SameSite::Lax, |m| m.same_site);
+    spec.push_str("; SameSite=");
+    spec.push_str(same_site.as_str());
+    if mirror.and_then(|m| m.secure).unwrap_or_else(is_https) || same_site == SameSite::None {
+        spec.push_str("; Secure");
+    }
+    spec
+}
+
+impl Store {
+    pub fn open(settings: &StorageSettings) -> Store {
+        let backend = if local_storage_works() {
+            Backend::Local
+        } else if write_cookie(&cookie_spec(PROBE, Some("1"), 10, None))
+            && read_cookie(PROBE).is_some()
+        {
+            write_cookie(&cookie_spec(PROBE, None, 0, None));
+            Backend::Cookie
+        } else {
+            Backend::Memory
+        };
+        Store {
+            backend,
+            key: settings.key.clone(),
+            mirror: settings.cookie.clone(),
+            memory: None,
+        }
+    }
+
+    pub fn read(&self) -> Option<String> {
+        let primary = match self.backend {
+            Backend::Local => LocalStorage::raw().get_item(&self.key).ok().flatten(),
+            Backend::Cookie => read_cookie(&self.key),
+            Backend::Memory => self.memory.clone(),
+        };
+        // The mirror lets a choice made on one subdomain count on its siblings.
+        primary.or_else(|| self.mirror.as_ref().and_then(|m| read_cookie(&m.name)))
+    }
+
+    /// Stores `value` until `max_age_seconds` from now. Falls down the chain on failure.
+    pub fn write(&mut self, value: &str, max_age_seconds: u64) {
+        if self.backend == Backend::Local && LocalStorage::raw().set_item(&self.key, value).is_err()
+        {
+            self.backend = Backend::Cookie;
+        }
+        if self.backend == Backend::Cookie
+            && !(write_cookie(&cookie_spec(&self.key, Some(value), max_age_seconds, None))
+                && read_cookie(&self.key).is_some())
+        {
+            self.backend = Backend::Memory;
+        }
+        if self.backend == Backend::Memory {
+            self.memory = Some(value.to_owned());
+        }
+        if let Some(mirror) = &self.mirror {
+            write_cookie(&cookie_spec(
+                &mirror.name,
+                Some(value),
+                max_age_seconds,
+                Some(mirror),
+            ));
+        }
+    }
+
+    pub fn clear(&mut self) {
+        match self.backend {
+            Backend::Local => LocalStorage::delete(&self.key),
+            Backend::Cookie => {
+                write_cookie(&cookie_spec(&self.key, None, 0, None));
+            }
+            Backend::Memory => self.memory = None,
+        }
+        if let Some(mirror) = &self.mirror {
+            write_cookie(&cookie_spec(&mirror.name, None, 0, Some(mirror)));
+        }
+    }
+
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// Seconds from `now_ms` to `expires_ms`, at least one and at most the longest allowed expiry.
+pub fn seconds_until(now_ms: u64, expires_ms: u64) -> u64 {
+    (expires_ms.saturating_sub(now_ms) / 1000)
+        .clamp(1, crate::engine::config::MAX_EXPIRY_DAYS * DAY_SECONDS)
+}

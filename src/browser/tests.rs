@@ -1,0 +1,210 @@
+//! Browser tests (wasm-pack test --headless --chrome --firefox): the storage
+//! chain, the rendered interface, events and gated scripts in a real page.
+
+use super::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn local() -> web_sys::Storage {
+    window().unwrap().local_storage().unwrap().unwrap()
+}
+
+/// A Portuguese page, as the portals Biscoito is made for.
+fn portuguese_page() {
+    document()
+        .unwrap()
+        .document_element()
+        .unwrap()
+        .set_attribute("lang", "pt-BR")
+        .unwrap();
+}
+
+/// Restarts Biscoito on a clean page with `config` (JSON text).
+fn fresh(config_json: &str) {
+    local().clear().unwrap();
+    let config = js_sys::JSON::parse(config_json).unwrap();
+    let problems = init(config);
+    assert_eq!(
+        problems.length(),
+        0,
+        "config problems: {:?}",
+        problems.to_vec()
+    );
+}
+
+fn shadow_html() -> String {
+    document()
+        .unwrap()
+        .get_element_by_id(ui::HOST_ID)
+        .unwrap()
+        .shadow_root()
+        .unwrap()
+        .inner_html()
+}
+
+#[wasm_bindgen_test]
+fn default_banner_asks_in_portuguese_and_allows_nothing_optional() {
+    portuguese_page();
+    fresh("{}");
+    let html = shadow_html();
+    assert!(html.contains(">Aceitar todos</button>") && html.contains(">Rejeitar todos</button>"));
+    assert!(html.contains("lang=\"pt-BR\""));
+    assert!(!accepted("analytics"));
+    assert!(accepted("necessary"));
+    assert!(consent().is_null());
+    assert_eq!(storage_backend(), "localStorage");
+}
+
+#[wasm_bindgen_test]
+fn accepting_stores_a_record_and_rejecting_replaces_it() {
+    fresh(r#"{"language": "en"}"#);
+    accept_all();
+    assert!(accepted("analytics"));
+    let stored = local()
+        .get_item("biscoito-consent")
+        .unwrap()
+        .expect("record stored");
+    assert!(stored.contains("\"method\":\"accept-all\""), "{stored}");
+    let id = Reflect::get(&consent(), &"id".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(id.len(), 32);
+    reject_all();
+    assert!(!accepted("analytics"));
+    let again = Reflect::get(&consent(), &"id".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(id, again, "a later choice keeps the consent id");
+    assert!(
+        !shadow_html().contains(">Accept all</button>"),
+        "banner gone after the choice"
+    );
+    assert!(
+        shadow_html().contains("class=\"reopen\""),
+        "a way back to the preferences stays"
+    );
+}
+
+#[wasm_bindgen_test]
+fn corrupt_or_foreign_storage_means_no_consent() {
+    portuguese_page();
+    for junk in [
+        "{not json",
+        "null",
+        "[1,2]",
+        r#"{"schema":1,"decisions":{"analytics":true}}"#,
+    ] {
+        local().set_item("biscoito-consent", junk).unwrap();
+        init(js_sys::JSON::parse("{}").unwrap());
+        assert!(!accepted("analytics"), "{junk}");
+        assert!(shadow_html().contains(">Rejeitar todos</button>"), "{junk}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_record_from_an_older_revision_is_set_aside() {
+    fresh(r#"{"revision": 1}"#);
+    accept_all();
+    init(js_sys::JSON::parse(r#"{"revision": 2}"#).unwrap());
+    assert!(!accepted("analytics"));
+    assert!(consent().is_null());
+}
+
+#[wasm_bindgen_test]
+fn invalid_config_returns_its_problems_and_falls_back() {
+    local().clear().unwrap();
+    let problems =
+        init(js_sys::JSON::parse(r#"{"expiresAfterDays": 9999, "layout": "wall"}"#).unwrap());
+    let lines: Vec<String> = problems.iter().filter_map(|v| v.as_string()).collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].starts_with("biscoito config: expiresAfterDays"));
+    assert_eq!(config_errors().length(), 2);
+    assert!(!accepted("analytics"));
+    let not_an_object = init(JsValue::from_str("analytics"));
+    assert_eq!(not_an_object.length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn gated_inline_script_runs_once_only_after_consent() {
+    let document = document().unwrap();
+    let script = document.create_element("script").unwrap();
+    script.set_attribute("type", "text/plain").unwrap();
+    script.set_attribute("data-category", "analytics").unwrap();
+    script.set_text_content(Some("window.__gatedRuns = (window.__gatedRuns || 0) + 1;"));
+    document.body().unwrap().append_child(&script).unwrap();
+    let runs = || {
+        Reflect::get(&window().unwrap(), &"__gatedRuns".into())
+            .unwrap()
+            .as_f64()
+    };
+    fresh("{}");
+    assert_eq!(runs(), None);
+    reject_all();
+    assert_eq!(runs(), None);
+    accept_all();
+    assert_eq!(runs(), Some(1.0));
+    refresh();
+    assert_eq!(runs(), Some(1.0), "never twice");
+    script.remove();
+}
+
+#[wasm_bindgen_test]
+fn consent_and_change_events_carry_the_record() {
+    fresh("{}");
+    let log = Array::new();
+    let log_in = log.clone();
+    let listener = Closure::<dyn Fn(Event)>::new(move |e: Event| {
+        let detail = e.dyn_into::<CustomEvent>().unwrap().detail();
+        log_in.push(&Reflect::get(&detail, &"method".into()).unwrap());
+    });
+    let f: &Function = listener.as_ref().unchecked_ref();
+    assert!(on("consent", f.clone()));
+    assert!(on("biscoito:change", f.clone()));
+    assert!(!on("click", f.clone()));
+    reject_all();
+    accept_all();
+    let methods: Vec<String> = log.iter().filter_map(|v| v.as_string()).collect();
+    assert_eq!(methods, ["reject-all", "accept-all"]);
+    listener.forget();
+}
+
+#[wasm_bindgen_test]
+fn set_language_rerenders_in_place() {
+    fresh(r#"{"language": "pt-BR"}"#);
+    assert!(set_language("es"));
+    assert!(shadow_html().contains(">Rechazar todas</button>"));
+    assert!(shadow_html().contains("lang=\"es\""));
+    assert!(!set_language("fr"));
+}
+
+#[wasm_bindgen_test]
+fn preferences_dialog_saves_exactly_what_is_switched_on() {
+    fresh(
+        r#"{"categories": [{"id": "necessary", "required": true}, {"id": "analytics"}, {"id": "video"}]}"#,
+    );
+    show_preferences();
+    let root = document()
+        .unwrap()
+        .get_element_by_id(ui::HOST_ID)
+        .unwrap()
+        .shadow_root()
+        .unwrap();
+    let video: web_sys::HtmlInputElement = root
+        .query_selector("#bsc-switch-video")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert!(!video.checked(), "nothing optional is pre-ticked");
+    video.set_checked(true);
+    run_action("save");
+    assert!(accepted("video") && !accepted("analytics"));
+    let method = Reflect::get(&consent(), &"method".into())
+        .unwrap()
+        .as_string()
+        .unwrap();
+    assert_eq!(method, "custom");
+}

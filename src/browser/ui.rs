@@ -1,0 +1,259 @@
+//! The shadow root that holds the banner, the preferences dialog and the
+//! reopen button, isolated from the site's CSS in both directions. Styles
+//! are constructed stylesheets, which a strict CSP allows (no `<style>`,
+//! no `style` attributes).
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
+
+use crate::engine::config::{Config, Scheme};
+use crate::engine::html;
+use crate::engine::i18n::Lang;
+use crate::engine::record::Record;
+
+const STYLE: &str = include_str!("style.css");
+pub const HOST_ID: &str = "biscoito";
+const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), summary, a[href], [tabindex]:not([tabindex=\"-1\"])";
+
+pub struct Ui {
+    pub root: ShadowRoot,
+    container: Element,
+    banner: Element,
+    dialog: Element,
+    reopen: Element,
+    status: Element,
+    /// Where focus was before the dialog opened, to return it there.
+    return_focus: Option<HtmlElement>,
+}
+
+fn sheet(css: &str) -> Option<CssStyleSheet> {
+    let sheet = CssStyleSheet::new().ok()?;
+    sheet.replace_sync(css).ok()?;
+    Some(sheet)
+}
+
+fn slot(document: &Document, parent: &Element, class: &str) -> Option<Element> {
+    let el = document.create_element("div").ok()?;
+    el.set_class_name(class);
+    parent.append_child(&el).ok()?;
+    Some(el)
+}
+
+/// `:host` variables from the maintainer's theme. Values were validated in
+/// the engine (hex colours, whole pixels, a plain font list), so they cannot
+/// break out of the declaration.
+fn theme_css(config: &Config) -> String {
+    let mut css = String::from(":host{");
+    if let Some(accent) = &config.theme.accent {
+        css.push_str("--bsc-accent:");
+        css.push_str(accent);
+        css.push(';');
+    }
+    if let Some(radius) = config.theme.radius_px {
+        css.push_str("--bsc-radius:");
+        crate::engine::json::push_decimal(&mut css, radius);
+        css.push_str("px;");
+    }
+    if let Some(font) = &config.theme.font {
+        css.push_str("--bsc-font:");
+        css.push_str(font);
+        css.push(';');
+    }
+    css.push('}');
+    css
+}
+
+impl Ui {
+    /// Builds (or rebuilds) the host element as the first child of `<body>`,
+    /// so the banner comes first in keyboard and reading order.
+    pub fn mount(document: &Document, config: &Config) -> Option<Ui> {
+        if let Some(old) = document.get_element_by_id(HOST_ID) {
+            old.remove();
+        }
+        let body = document.body()?;
+        let host = document.create_element("div").ok()?;
+        host.set_id(HOST_ID);
+        let init = ShadowRootInit::new(ShadowRootMode::Open);
+        let root = host.attach_shadow(&init).ok()?;
+        let sheets = Array::new();
+        if let Some(s) = sheet(STYLE) {
+            sheets.push(&s);
+        }
+        if let Some(s) = sheet(&theme_css(config)) {
+            sheets.push(&s);
+        }
+        let _ = Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets);
+        let container = document.create_element("div").ok()?;
+        container.set_class_name("root");
+        let scheme = match config.theme.scheme {
+            Scheme::Auto => "auto",
+            Scheme::Light => "light",
+            Scheme::Dark => "dark",
+        };
+        container.set_attribute("data-scheme", scheme).ok()?;
+        root.append_child(&container).ok()?;
+        let banner = slot(document, &container, "banner-slot")?;
+        let dialog = slot(document, &container, "dialog-slot")?;
+        let reopen = slot(document, &container, "reopen-slot")?;
+        let status = document.create_element("p").ok()?;
+        status.set_class_name("sr-only");
+        status.set_attribute("role", "status").ok()?;
+        container.append_child(&status).ok()?;
+        body.prepend_with_node_1(&host).ok()?;
+        Some(Ui {
+            root,
+            container,
+            banner,
+            dialog,
+            reopen,
+            status,
+            return_focus: None,
+        })
+    }
+
+    /// `lang` on our own root, so screen readers switch voice when the
+    /// banner's language differs from the page's (WCAG 3.1.2).
+    pub fn set_language(&self, lang: Lang) {
+        let _ = self.container.set_attribute("lang", lang.code());
+    }
+
+    pub fn show_banner(&self, config: &Config, lang: Lang) {
+        self.banner.set_inner_html(&html::banner(config, lang));
+    }
+
+    pub fn hide_banner(&self) {
+        self.banner.set_inner_html("");
+    }
+
+    pub fn banner_visible(&self) -> bool {
+        self.banner.child_element_count() > 0
+    }
+
+    pub fn dialog_open(&self) -> bool {
+        self.dialog.child_element_count() > 0
+    }
+
+    pub fn set_reopen(&self, config: &Config, lang: Lang, visible: bool) {
+        if visible && config.floating_button {
+            self.reopen
+                .set_inner_html(&html::reopen_button(config, lang));
+        } else {
+            self.reopen.set_inner_html("");
+        }
+    }
+
+    fn focused(&self, document: &Document) -> Option<HtmlElement> {
+        let active = self
+            .root
+            .active_element()
+            .or_else(|| document.active_element())?;
+        active.dyn_into().ok()
+    }
+
+    pub fn open_dialog(
+        &mut self,
+        document: &Document,
+        config: &Config,
+        lang: Lang,
+        record: Option<&Record>,
+    ) {
+        if !self.dialog_open() {
+            self.return_focus = self.focused(document);
+        }
+        self.dialog
+            .set_inner_html(&html::preferences(config, lang, record));
+        if let Some(title) = self.query("#bsc-dialog-title") {
+            let _ = title.focus();
+        }
+    }
+
+    /// Closes the dialog and gives focus back to whatever opened it, if it is still there.
+    pub fn close_dialog(&mut self) {
+        self.dialog.set_inner_html("");
+        if let Some(el) = self.return_focus.take() {
+            if el.is_connected() {
+                let _ = el.focus();
+                return;
+            }
+        }
+        self.focus_reopen();
+    }
+
+    pub fn focus_reopen(&self) {
+        if let Some(button) = self.query(".reopen") {
+            let _ = button.focus();
+        }
+    }
+
+    pub fn query(&self, selector: &str) -> Option<HtmlElement> {
+        self.root
+            .query_selector(selector)
+            .ok()
+            .flatten()?
+            .dyn_into()
+            .ok()
+    }
+
+    /// The optional categories switched on in the open dialog.
+    pub fn switched_on(&self) -> Vec<String> {
+        let mut on = Vec::new();
+        if let Ok(list) = self
+            .root
+            .query_selector_all("input.switch:checked:not([disabled])")
+        {
+            for i in 0..list.length() {
+                if let Some(id) = list
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<Element>().ok())
+                    .and_then(|e| e.get_attribute("data-category"))
+                {
+                    on.push(id);
+                }
+            }
+        }
+        on
+    }
+
+    pub fn announce(&self, message: &str) {
+        self.status.set_text_content(Some(message));
+    }
+
+    /// Keeps Tab and Shift+Tab inside the open dialog. Returns true when it moved focus.
+    pub fn trap_tab(&self, backwards: bool) -> bool {
+        let Ok(list) = self.dialog.query_selector_all(FOCUSABLE) else {
+            return false;
+        };
+        let count = list.length();
+        if count == 0 {
+            return false;
+        }
+        let item = |i: u32| list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok());
+        let active: Option<Element> = self.root.active_element();
+        let at = |el: &Option<HtmlElement>| match (el, &active) {
+            (Some(el), Some(active)) => JsValue::from(el.clone()) == JsValue::from(active.clone()),
+            _ => false,
+        };
+        let first = item(0);
+        let last = item(count - 1);
+        let title_focused = active
+            .as_ref()
+            .is_some_and(|a| a.id() == "bsc-dialog-title");
+        let outside = active
+            .as_ref()
+            .is_none_or(|a| !self.dialog.contains(Some(a)));
+        let target = if backwards && (at(&first) || title_focused || outside) {
+            last
+        } else if !backwards && (at(&last) || outside) {
+            first
+        } else {
+            None
+        };
+        match target {
+            Some(el) => el.focus().is_ok(),
+            None => false,
+        }
+    }
+}

@@ -1,0 +1,117 @@
+// The walking skeleton, end to end: one script tag, a Portuguese banner,
+// reject and accept as easy as each other, and analytics only after "Aceitar".
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, visitor, cookieNames, ready } from "./helpers.mjs";
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.close(); });
+
+test("first visit shows the Portuguese banner and sends nothing to Google", async () => {
+  const { context, page, google } = await visitor(env);
+  await page.goto(env.base + "/");
+  await ready(page);
+  const accept = page.getByRole("button", { name: "Aceitar todos" });
+  const reject = page.getByRole("button", { name: "Rejeitar todos" });
+  await accept.waitFor();
+  assert.ok(await page.getByRole("heading", { name: "Sua privacidade neste portal" }).isVisible());
+  assert.ok(await page.getByRole("button", { name: "Preferências", exact: true }).isVisible());
+  const [a, r] = [await accept.boundingBox(), await reject.boundingBox()];
+  assert.ok(Math.abs(a.width - r.width) < 1 && a.height === r.height, `accept ${a.width}x${a.height} vs reject ${r.width}x${r.height}`);
+  const weight = (l) => l.evaluate((el) => { const s = getComputedStyle(el); return [s.fontWeight, s.backgroundColor, s.color].join(); });
+  assert.equal(await weight(accept), await weight(reject));
+  await page.waitForTimeout(300);
+  assert.deepEqual(google, []);
+  assert.equal(await page.evaluate(() => window.contadorDeVisitas), undefined);
+  assert.equal(await page.evaluate(() => Biscoito.consent()), null);
+  assert.equal(await page.evaluate(() => Biscoito.accepted("analytics")), false);
+  assert.deepEqual(await cookieNames(context), []);
+  await context.close();
+});
+
+test("reject, reload: no banner, no analytics; accept later from the preferences: analytics runs", async () => {
+  const { context, page, google } = await visitor(env);
+  await page.goto(env.base + "/");
+  await ready(page);
+  await page.getByRole("button", { name: "Rejeitar todos" }).click();
+  assert.equal(await page.getByRole("button", { name: "Rejeitar todos" }).count(), 0);
+  const record = await page.evaluate(() => Biscoito.consent());
+  assert.equal(record.method, "reject-all");
+  assert.deepEqual(record.decisions, { necessary: true, analytics: false });
+  await page.reload();
+  await ready(page);
+  await page.waitForTimeout(300);
+  assert.equal(await page.getByRole("button", { name: "Aceitar todos" }).count(), 0, "banner shown again after a choice");
+  assert.deepEqual(google, []);
+  assert.equal(await page.evaluate(() => window.contadorDeVisitas), undefined);
+  assert.deepEqual(await cookieNames(context), []);
+
+  await page.getByRole("button", { name: "Preferências de cookies" }).first().click();
+  const dialog = page.getByRole("dialog", { name: "Preferências de cookies" });
+  await dialog.waitFor();
+  assert.equal(await dialog.getByRole("switch", { name: /Estatísticas/ }).isChecked(), false);
+  await dialog.getByRole("button", { name: "Aceitar todos" }).click();
+  await page.waitForFunction(() => window.contadorDeVisitas === 1);
+  await page.waitForFunction(() => document.cookie.includes("_ga="));
+  assert.ok(google.some((u) => u.startsWith("https://www.googletagmanager.com/gtag/js?id=G-DEMO123456")), google.join());
+  assert.equal(await page.evaluate(() => Biscoito.consent().method), "accept-all");
+  assert.match(await page.locator("#estatisticas").textContent(), /ativas/);
+  await context.close();
+});
+
+test("accepting with the keyboard alone; the choice survives a reload and scripts run at once", async () => {
+  const { context, page, google } = await visitor(env);
+  await page.goto(env.base + "/");
+  await ready(page);
+  const focused = async () => page.evaluate(() => document.getElementById("biscoito").shadowRoot.activeElement?.textContent);
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Política de privacidade", "the banner comes first in tab order");
+  await page.keyboard.press("Tab");
+  assert.equal(await focused(), "Aceitar todos");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.contadorDeVisitas === 1);
+  await page.reload();
+  await ready(page);
+  await page.waitForFunction(() => window.contadorDeVisitas === 1);
+  assert.equal(await page.getByRole("button", { name: "Aceitar todos" }).count(), 0);
+  assert.equal(google.filter((u) => u.includes("gtag/js")).length, 2, "gtag.js once per page view");
+  await context.close();
+});
+
+test("revoking deletes the analytics cookies and reloads without analytics", async () => {
+  const { context, page, google } = await visitor(env);
+  await page.goto(env.base + "/");
+  await ready(page);
+  await page.getByRole("button", { name: "Aceitar todos" }).click();
+  await page.waitForFunction(() => document.cookie.includes("_ga="));
+  const requestsBefore = google.length;
+  await page.getByRole("button", { name: "Preferências de cookies" }).first().click();
+  await Promise.all([
+    page.waitForEvent("load"),
+    page.getByRole("dialog").getByRole("button", { name: "Rejeitar todos" }).click(),
+  ]);
+  await ready(page);
+  await page.waitForTimeout(300);
+  assert.deepEqual(await cookieNames(context), []);
+  assert.equal(google.length, requestsBefore, "nothing sent to Google after the revocation");
+  assert.equal(await page.evaluate(() => window.contadorDeVisitas), undefined);
+  assert.equal(await page.evaluate(() => Biscoito.consent().method), "reject-all");
+  await context.close();
+});
+
+test("an invalid config is reported on the console and opts nobody in", async () => {
+  const { context, page, google, consoleLines } = await visitor(env);
+  await page.goto(env.base + "/");
+  await ready(page);
+  const problems = await page.evaluate(() => Biscoito.init({ revision: "dois", categories: [{ id: "analytics", required: true, cookies: ["_ga"] }] }));
+  assert.deepEqual(problems, [
+    "biscoito config: revision: must be a whole number from 0 to 4294967295",
+    "biscoito config: categories[0].cookies[0]: is an analytics or advertising cookie and cannot be in a required category: it needs consent",
+  ]);
+  assert.ok(consoleLines.some((l) => l.startsWith("error: biscoito config: revision")), consoleLines.join("\n"));
+  assert.equal(await page.evaluate(() => Biscoito.accepted("analytics")), false);
+  assert.ok(await page.getByRole("button", { name: "Rejeitar todos" }).isVisible());
+  assert.deepEqual(google, []);
+  await context.close();
+});

@@ -1,0 +1,49 @@
+// Shared set-up for the end-to-end tests: the local server, headless
+// Chromium from the system, and a stand-in for Google's hosts that records
+// every request and sets `_ga` the way the real gtag.js does.
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"];
+const GOOGLE = /(^|\.)(google|googletagmanager|google-analytics|doubleclick|googleadservices|gstatic)\.[a-z.]+$/;
+
+export async function start() {
+  const { server, port } = await serve(0);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return {
+    base: `http://localhost:${port}`,
+    browser,
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+/** A fresh visitor: new context (no storage), Google answered locally and recorded. */
+export async function visitor(env, options = {}) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
+  const google = [];
+  const consoleLines = [];
+  await context.route((url) => GOOGLE.test(url.hostname), (route) => {
+    google.push(route.request().url());
+    const body = "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';" +
+      "document.cookie='_ga_DEMO123456=GS1.1.1790000000; path=/; max-age=63072000';";
+    return route.fulfill({ status: 200, contentType: "text/javascript", body });
+  });
+  const page = await context.newPage();
+  page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
+  page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
+  return { context, page, google, consoleLines };
+}
+
+export async function cookieNames(context) {
+  return (await context.cookies()).map((c) => c.name).sort();
+}
+
+/** Waits until Biscoito has booted on the page. */
+export async function ready(page) {
+  await page.waitForFunction(() => window.Biscoito && document.getElementById("biscoito"));
+}

@@ -1,0 +1,54 @@
+// Static server for the demo portals and the end-to-end tests: www/ at /,
+// dist/ at /biscoito/. Pages under /csp/ are sent with a strict
+// Content-Security-Policy that reports violations to /csp-report.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { extname, join, normalize, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+const types = {
+  ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".mjs": "text/javascript; charset=utf-8",
+  ".wasm": "application/wasm", ".css": "text/css; charset=utf-8", ".json": "application/json", ".svg": "image/svg+xml",
+  ".png": "image/png", ".txt": "text/plain; charset=utf-8",
+};
+export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; frame-src 'self'; connect-src 'self'; report-uri /csp-report";
+
+export function serve(port = 0) {
+  const cspReports = [];
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url, "http://localhost");
+    if (url.pathname === "/csp-report") {
+      let body = "";
+      for await (const chunk of req) body += chunk;
+      cspReports.push(body);
+      res.writeHead(204).end();
+      return;
+    }
+    let path = decodeURIComponent(url.pathname);
+    if (path.endsWith("/")) path += "index.html";
+    const file = path.startsWith("/biscoito/")
+      ? join(root, "dist", normalize(path.slice("/biscoito/".length)))
+      : join(root, "www", normalize(path));
+    if (!file.startsWith(join(root, "dist")) && !file.startsWith(join(root, "www"))) {
+      res.writeHead(403).end();
+      return;
+    }
+    try {
+      const body = await readFile(file);
+      const headers = { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-store" };
+      if (path.startsWith("/csp/")) headers["content-security-policy"] = STRICT_CSP;
+      res.writeHead(200, headers).end(body);
+    } catch {
+      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+    }
+  });
+  return new Promise((done) => {
+    server.listen(port, "127.0.0.1", () => done({ server, port: server.address().port, cspReports }));
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { port } = await serve(Number(process.argv[2] || 8080));
+  console.log(`http://localhost:${port}/`);
+}
