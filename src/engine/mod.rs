@@ -5,5 +5,6 @@ pub mod config;
 pub mod html;
 pub mod i18n;
 pub mod json;
+pub mod lint;
 pub mod policy;
 pub mod record;

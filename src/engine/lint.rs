@@ -1,0 +1,197 @@
+//! The compliance lint: what a config does that LGPD and the ANPD cookie
+//! guidance (October 2022) advise against, even where it is valid JSON for
+//! Biscoito. Used by `biscoito check` and the configurator.
+
+use super::config::{is_tracking_cookie, MAX_EXPIRY_DAYS};
+use super::i18n::{Text, TEXT_NAMES};
+use super::json::Value;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub path: String,
+    pub pt_br: &'static str,
+    pub en: &'static str,
+}
+
+/// Category ids that name a purpose which always needs consent.
+const OPTIONAL_PURPOSES: [&str; 12] = [
+    "analytics",
+    "statistics",
+    "estatisticas",
+    "marketing",
+    "ads",
+    "advertising",
+    "publicidade",
+    "tracking",
+    "social",
+    "video",
+    "videos",
+    "personalization",
+];
+/// Keys other tools use to pre-tick a category.
+const PRE_TICK_KEYS: [&str; 5] = [
+    "enabled",
+    "default",
+    "checked",
+    "defaultEnabled",
+    "preselected",
+];
+
+fn push(out: &mut Vec<Finding>, path: String, pt_br: &'static str, en: &'static str) {
+    out.push(Finding { path, pt_br, en });
+}
+
+pub fn lint(config: &Value) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if config
+        .get("policyUrl")
+        .and_then(Value::as_str)
+        .is_none_or(|s| s.trim().is_empty())
+    {
+        push(
+            &mut out,
+            "policyUrl".into(),
+            "Sem link para a política de privacidade: o titular tem direito a informação clara sobre o tratamento (LGPD art. 9).",
+            "No link to the privacy policy: data subjects have a right to clear information about the processing (LGPD art. 9).",
+        );
+    }
+    if let Some(days) = config.get("expiresAfterDays").and_then(Value::as_whole) {
+        if days > MAX_EXPIRY_DAYS {
+            push(
+                &mut out,
+                "expiresAfterDays".into(),
+                "Validade do consentimento acima de 24 meses: peça de novo em intervalos razoáveis (recomenda-se cerca de 6 meses).",
+                "Consent kept for more than 24 months: ask again at reasonable intervals (about 6 months is recommended).",
+            );
+        }
+    }
+    if let Some(Value::Array(categories)) = config.get("categories") {
+        for (i, category) in categories.iter().enumerate() {
+            let mut base = String::from("categories[");
+            super::json::push_decimal(&mut base, i as u64);
+            base.push(']');
+            lint_category(&mut out, category, &base);
+        }
+    }
+    if let Some(Value::Object(languages)) = config.get("texts") {
+        for (lang, texts) in languages {
+            for key in [Text::RejectAll, Text::AcceptAll] {
+                let name = TEXT_NAMES[key as usize];
+                let Some(text) = texts.get(name).and_then(Value::as_str) else {
+                    continue;
+                };
+                if text.trim().is_empty() {
+                    let mut path = String::from("texts.");
+                    path.push_str(lang);
+                    path.push('.');
+                    path.push_str(name);
+                    push(
+                        &mut out,
+                        path,
+                        "Botão da primeira camada sem texto: rejeitar deve ser tão visível e fácil quanto aceitar (guia da ANPD).",
+                        "A first-layer button has no text: rejecting must be as visible and easy as accepting (ANPD guidance).",
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn lint_category(out: &mut Vec<Finding>, category: &Value, base: &str) {
+    let required = category.get("required").and_then(Value::as_bool) == Some(true);
+    let id = category.get("id").and_then(Value::as_str).unwrap_or("");
+    if required && OPTIONAL_PURPOSES.contains(&id.to_ascii_lowercase().as_str()) {
+        let mut path = String::from(base);
+        path.push_str(".required");
+        push(
+            out,
+            path,
+            "Categoria opcional marcada como necessária: estatística, publicidade e similares dependem de consentimento.",
+            "An optional category is marked required: statistics, advertising and the like need consent.",
+        );
+    }
+    for key in PRE_TICK_KEYS {
+        if category.get(key).is_some() {
+            let mut path = String::from(base);
+            path.push('.');
+            path.push_str(key);
+            push(
+                out,
+                path,
+                "Categoria pré-ativada: nenhuma categoria opcional pode vir marcada (guia da ANPD, segunda camada).",
+                "A pre-ticked category: no optional category may start switched on (ANPD guidance, second layer).",
+            );
+        }
+    }
+    if let (true, Some(Value::Array(cookies))) = (required, category.get("cookies")) {
+        for (j, cookie) in cookies.iter().enumerate() {
+            let name = cookie
+                .as_str()
+                .or_else(|| cookie.get("name").and_then(Value::as_str))
+                .unwrap_or("");
+            if is_tracking_cookie(name) {
+                let mut path = String::from(base);
+                path.push_str(".cookies[");
+                super::json::push_decimal(&mut path, j as u64);
+                path.push(']');
+                push(
+                    out,
+                    path,
+                    "Cookie de estatística ou publicidade declarado como necessário: ele precisa de consentimento.",
+                    "An analytics or advertising cookie is declared necessary: it needs consent.",
+                );
+            }
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::super::json::parse;
+    use super::*;
+
+    fn paths(json: &str) -> Vec<String> {
+        lint(&parse(json).unwrap())
+            .into_iter()
+            .map(|f| f.path)
+            .collect()
+    }
+
+    #[test]
+    fn a_good_config_is_clean() {
+        assert!(paths(r#"{"policyUrl": "/privacidade", "categories": [{"id": "necessary", "required": true}, {"id": "analytics"}]}"#).is_empty());
+    }
+
+    #[test]
+    fn each_bad_practice_is_found() {
+        let found = paths(
+            r#"{"expiresAfterDays": 1000,
+                "categories": [{"id": "Analytics", "required": true, "cookies": ["_ga", {"name": "_gid"}, "PHPSESSID"]}, {"id": "video", "enabled": true}],
+                "texts": {"pt-BR": {"rejectAll": "  "}}}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                "policyUrl",
+                "expiresAfterDays",
+                "categories[0].required",
+                "categories[0].cookies[0]",
+                "categories[0].cookies[1]",
+                "categories[1].enabled",
+                "texts.pt-BR.rejectAll"
+            ]
+        );
+    }
+
+    #[test]
+    fn every_finding_has_both_languages() {
+        for f in lint(
+            &parse(r#"{"categories": [{"id": "ads", "required": true, "checked": true}]}"#)
+                .unwrap(),
+        ) {
+            assert!(!f.pt_br.is_empty() && !f.en.is_empty());
+            assert_ne!(f.pt_br, f.en);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+// What must hold whatever the browser or storage does: GPC, corrupt or stale
+// records, blocked storage, a strict CSP, and accessibility of both layers.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { start, visitor, cookieNames, ready } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.close(); });
+
+const banner = (page) => page.getByRole("button", { name: "Rejeitar todos" });
+
+test("Global Privacy Control is recorded as a refusal, without a banner, and can be overridden", async () => {
+  const { context, page, google } = await visitor(env);
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+  await page.goto(env.base + "/");
+  await ready(page);
+  assert.equal(await banner(page).count(), 0);
+  const record = await page.evaluate(() => Biscoito.consent());
+  assert.equal(record.method, "gpc");
+  assert.equal(record.decisions.analytics, false);
+  await page.waitForTimeout(300);
+  assert.deepEqual(google, []);
+  await page.getByRole("button", { name: "Preferências de cookies" }).first().click();
+  await page.getByRole("dialog").getByRole("switch", { name: /Estatísticas/ }).check();
+  await page.getByRole("dialog").getByRole("button", { name: "Salvar minhas escolhas" }).click();
+  await page.waitForFunction(() => window.contadorDeVisitas === 1);
+  assert.equal(await page.evaluate(() => Biscoito.consent().method), "custom");
+  await context.close();
+});
+
+for (const [name, stored] of [
+  ["corrupt JSON", '{"schema":1,"decisions":{"analytics":true}'],
+  ["a record of an older revision", JSON.stringify({ schema: 1, id: "a".repeat(32), revision: 0, decisions: { necessary: true, analytics: true }, method: "accept-all", createdAt: Date.now(), updatedAt: Date.now(), expiresAt: Date.now() + 864e5, language: "pt-BR" })],
+  ["an expired record", JSON.stringify({ schema: 1, id: "a".repeat(32), revision: 1, decisions: { necessary: true, analytics: true }, method: "accept-all", createdAt: 1, updatedAt: 1, expiresAt: 2, language: "pt-BR" })],
+  ["a record from the future", JSON.stringify({ schema: 1, id: "a".repeat(32), revision: 1, decisions: { necessary: true, analytics: true }, method: "accept-all", createdAt: Date.now() + 864e6, updatedAt: Date.now() + 864e6, expiresAt: Date.now() + 864e7, language: "pt-BR" })],
+]) {
+  test(`${name} in storage asks again and runs nothing optional`, async () => {
+    const { context, page, google, consoleLines } = await visitor(env);
+    await page.addInitScript((value) => localStorage.setItem("biscoito-consent", value), stored);
+    await page.goto(env.base + "/");
+    await ready(page);
+    await banner(page).waitFor();
+    await page.waitForTimeout(300);
+    assert.deepEqual(google, []);
+    assert.equal(await page.evaluate(() => Biscoito.accepted("analytics")), false);
+    assert.equal(await page.evaluate(() => window.contadorDeVisitas), undefined);
+    assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
+    await context.close();
+  });
+}
+
+test("blocked localStorage falls back to a first-party cookie, never a crash", async () => {
+  const { context, page, google, consoleLines } = await visitor(env);
+  await page.addInitScript(() => Object.defineProperty(window, "localStorage", { get() { throw new DOMException("blocked", "SecurityError"); } }));
+  await page.goto(env.base + "/");
+  await ready(page);
+  await banner(page).click();
+  assert.equal(await page.evaluate(() => Biscoito.storageBackend()), "cookie");
+  assert.deepEqual(await cookieNames(context), ["biscoito-consent"]);
+  await page.reload();
+  await ready(page);
+  await page.waitForTimeout(200);
+  assert.equal(await banner(page).count(), 0, "the refusal is remembered through the cookie");
+  assert.deepEqual(google, []);
+  assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
+  await context.close();
+});
+
+test("works under a strict Content-Security-Policy with no violation", async () => {
+  const { context, page } = await visitor(env);
+  await page.addInitScript(() => {
+    window.__violations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));
+  });
+  await page.goto(env.base + "/csp/");
+  await ready(page);
+  await page.getByRole("button", { name: "Aceitar todos" }).click();
+  await page.waitForFunction(() => window.contadorDeVisitas === 1);
+  const styled = await page.getByRole("button", { name: "Aceitar todos", includeHidden: true }).count();
+  assert.equal(styled, 0);
+  const position = await page.evaluate(() => getComputedStyle(document.getElementById("biscoito").shadowRoot.querySelector(".reopen")).position);
+  assert.equal(position, "fixed", "constructed stylesheets apply under the CSP");
+  assert.deepEqual(await page.evaluate(() => window.__violations), []);
+  await context.close();
+});
+
+async function axe(page) {
+  const source = await readFile(require.resolve("axe-core/axe.min.js"), "utf8");
+  await page.addScriptTag({ content: source });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    // Shadow DOM nodes have nested targets starting at the host: proof that axe looked inside.
+    const insideShadow = result.passes.filter((r) => r.id === "color-contrast")
+      .flatMap((r) => r.nodes).filter((n) => Array.isArray(n.target[0]) && n.target[0][0] === "#biscoito").length;
+    return { violations: result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`), insideShadow };
+  });
+}
+
+async function noViolations(page, what) {
+  const { violations, insideShadow } = await axe(page);
+  assert.deepEqual(violations, [], what);
+  assert.ok(insideShadow >= 3, `${what}: axe checked only ${insideShadow} nodes of the banner for contrast`);
+}
+
+for (const scheme of ["light", "dark"]) {
+  for (const lang of ["pt-BR", "en", "es"]) {
+    test(`axe finds no WCAG violation in the banner and the dialog (${scheme}, ${lang})`, async () => {
+      const { context, page } = await visitor(env, { colorScheme: scheme });
+      await page.goto(env.base + "/");
+      await ready(page);
+      await page.evaluate((l) => Biscoito.setLanguage(l), lang);
+      await noViolations(page, "banner");
+      await page.evaluate(() => Biscoito.showPreferences());
+      await page.getByRole("dialog").waitFor();
+      await page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelectorAll("details").forEach((d) => (d.open = true)));
+      await noViolations(page, "preferences dialog");
+      await context.close();
+    });
+  }
+}
+
+test("the preferences dialog traps focus, closes on Escape and returns focus", async () => {
+  const { context, page } = await visitor(env);
+  await page.goto(env.base + "/");
+  await ready(page);
+  const opener = page.getByRole("button", { name: "Preferências", exact: true });
+  await opener.focus();
+  await page.keyboard.press("Enter");
+  const dialog = page.getByRole("dialog", { name: "Preferências de cookies" });
+  await dialog.waitFor();
+  assert.equal(await dialog.getAttribute("aria-modal"), "true");
+  const active = () => page.evaluate(() => {
+    const el = document.getElementById("biscoito").shadowRoot.activeElement;
+    return el ? (el.textContent || el.getAttribute("aria-label") || el.id) : null;
+  });
+  assert.equal(await active(), "Preferências de cookies", "focus moves to the dialog title");
+  for (let i = 0; i < 12; i++) {
+    await page.keyboard.press("Tab");
+    assert.notEqual(await active(), null, "focus never leaves the dialog");
+  }
+  await page.keyboard.press("Shift+Tab");
+  assert.notEqual(await active(), null);
+  await page.keyboard.press("Escape");
+  assert.equal(await dialog.count(), 0);
+  assert.equal(await active(), "Preferências", "focus returns to the opener");
+  assert.ok(await banner(page).isVisible(), "closing the dialog is not a choice");
+  await context.close();
+});
+
+test("at 320 px wide the banner fits without horizontal scrolling", async () => {
+  const { context, page } = await visitor(env, { viewport: { width: 320, height: 640 } });
+  await page.goto(env.base + "/");
+  await ready(page);
+  await banner(page).waitFor();
+  const overflow = await page.evaluate(() => {
+    const root = document.getElementById("biscoito").shadowRoot;
+    const widest = Math.max(...[...root.querySelectorAll(".banner, .banner *")].map((e) => e.getBoundingClientRect().right));
+    return { widest, scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth };
+  });
+  assert.ok(overflow.widest <= 320, JSON.stringify(overflow));
+  assert.ok(overflow.scroll <= overflow.client, JSON.stringify(overflow));
+  for (const name of ["Aceitar todos", "Rejeitar todos", "Preferências"]) {
+    const box = await page.getByRole("button", { name, exact: true }).boundingBox();
+    assert.ok(box.width >= 24 && box.height >= 24, `${name} target ${box.width}x${box.height}`);
+  }
+  await context.close();
+});
