@@ -117,7 +117,10 @@ fn clone_as_runnable(original: &Element) -> Option<HtmlScriptElement> {
 /// suffix among them is refused by the browser, which is harmless.
 fn domain_variants(host: &str) -> Vec<Option<String>> {
     let mut out = vec![None];
-    let is_ip = host.parse::<std::net::IpAddr>().is_ok() || host.starts_with('[');
+    // IPv4 hosts are all digits and dots; IPv6 hosts contain colons.
+    let is_ip = host.contains(':')
+        || host.starts_with('[')
+        || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if host.is_empty() || is_ip {
         return out;
     }

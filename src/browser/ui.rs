@@ -46,12 +46,15 @@ fn slot(document: &Document, parent: &Element, class: &str) -> Option<Element> {
 /// the engine (hex colours, whole pixels, a plain font list), so they cannot
 /// break out of the declaration.
 fn theme_css(config: &Config) -> String {
-    let mut css = String::from(":host{");
+    let mut css = String::new();
+    // The maintainer's accent is for the light theme, where validation
+    // checked it against white; the dark theme keeps its own readable accent.
     if let Some(accent) = &config.theme.accent {
-        css.push_str("--bsc-accent:");
+        css.push_str(":host,.root[data-scheme=light]{--bsc-accent:");
         css.push_str(accent);
-        css.push(';');
+        css.push_str(";--bsc-on-accent:#fff}@media (prefers-color-scheme:dark){:host{--bsc-accent:#8cc4ff;--bsc-on-accent:#0b1a2a}}");
     }
+    css.push_str(":host{");
     if let Some(radius) = config.theme.radius_px {
         css.push_str("--bsc-radius:");
         crate::engine::json::push_decimal(&mut css, radius);

@@ -942,6 +942,32 @@ fn is_hex_colour(s: &str) -> bool {
         .is_some_and(|h| (h.len() == 3 || h.len() == 6) && h.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// WCAG relative luminance of a `#rgb`/`#rrggbb` colour (already validated).
+pub fn luminance(colour: &str) -> f64 {
+    let hex = colour.trim_start_matches('#').as_bytes();
+    let digit = |i: usize| (hex[i] as char).to_digit(16).unwrap_or(0);
+    let channel = |i: usize| -> f64 {
+        let value = if hex.len() == 3 {
+            digit(i) * 17
+        } else {
+            digit(2 * i) * 16 + digit(2 * i + 1)
+        };
+        let c = value as f64 / 255.0;
+        if c <= 0.04045 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(1) + 0.0722 * channel(2)
+}
+
+/// WCAG contrast ratio between two luminances.
+pub fn contrast(a: f64, b: f64) -> f64 {
+    let (hi, lo) = if a > b { (a, b) } else { (b, a) };
+    (hi + 0.05) / (lo + 0.05)
+}
+
 fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme {
     let mut theme = Theme::default();
     let Some(mut f) = Fields::open(value, path, problems) else {
@@ -956,10 +982,16 @@ fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme
         }
     }
     if let Some((accent, p)) = f.string("accent") {
-        if is_hex_colour(&accent) {
-            theme.accent = Some(accent);
-        } else {
+        if !is_hex_colour(&accent) {
             f.report(&p, "must be a colour written #rgb or #rrggbb");
+        } else if contrast(luminance(&accent), 1.0) < 4.5 {
+            // The accent colours links and button faces on the white light theme.
+            f.report(
+                &p,
+                "must contrast at least 4.5:1 with white (WCAG 1.4.3); choose a darker colour",
+            );
+        } else {
+            theme.accent = Some(accent);
         }
     }
     if let Some((v, p)) = f.take("radius") {
@@ -1181,6 +1213,17 @@ mod tests {
             r#"{"storage": {"cookie": {"sameSite": "None", "secure": false}}, "categories": [{"id": "necessary"}]}"#,
         );
         assert_eq!(paths, ["categories[0].required", "storage.cookie.sameSite"]);
+    }
+
+    #[test]
+    fn accent_colours_must_keep_text_readable() {
+        assert_eq!(
+            paths_of(r##"{"theme": {"accent": "#ffcc00"}}"##),
+            ["theme.accent"]
+        );
+        assert!(from_value(&parse(r##"{"theme": {"accent": "#6b1d1d"}}"##).unwrap()).is_ok());
+        assert!((contrast(luminance("#000"), luminance("#ffffff")) - 21.0).abs() < 1e-9);
+        assert!((contrast(luminance("#0b57a4"), 1.0) - 7.2).abs() < 0.1);
     }
 
     #[test]

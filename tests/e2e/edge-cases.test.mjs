@@ -106,11 +106,15 @@ async function noViolations(page, what) {
   assert.ok(insideShadow >= 3, `${what}: axe checked only ${insideShadow} nodes of the banner for contrast`);
 }
 
-for (const scheme of ["light", "dark"]) {
-  for (const lang of ["pt-BR", "en", "es"]) {
-    test(`axe finds no WCAG violation in the banner and the dialog (${scheme}, ${lang})`, async () => {
+for (const [path, scheme, lang] of [
+  ["/", "light", "pt-BR"], ["/", "light", "en"], ["/", "light", "es"],
+  ["/", "dark", "pt-BR"], ["/", "dark", "en"], ["/", "dark", "es"],
+  ["/tribunal/", "light", "pt-BR"], ["/tribunal/", "dark", "pt-BR"],
+]) {
+  {
+    test(`axe finds no WCAG violation in the banner and the dialog (${path}, ${scheme}, ${lang})`, async () => {
       const { context, page } = await visitor(env, { colorScheme: scheme });
-      await page.goto(env.base + "/");
+      await page.goto(env.base + path);
       await ready(page);
       await page.evaluate((l) => Biscoito.setLanguage(l), lang);
       await noViolations(page, "banner");
