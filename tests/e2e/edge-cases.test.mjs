@@ -173,3 +173,23 @@ test("at 320 px wide the banner fits without horizontal scrolling", async () => 
   }
   await context.close();
 });
+
+test("with localStorage and cookies both blocked the choice lives in memory and nothing optional leaks", async () => {
+  const { context, page, google, consoleLines } = await visitor(env);
+  await page.addInitScript(() => {
+    Object.defineProperty(window, "localStorage", { get() { throw new DOMException("blocked", "SecurityError"); } });
+    Object.defineProperty(Document.prototype, "cookie", { get() { return ""; }, set() {} });
+  });
+  await page.goto(env.base + "/");
+  await ready(page);
+  await banner(page).click();
+  assert.equal(await page.evaluate(() => Biscoito.storageBackend()), "memory");
+  assert.equal(await page.evaluate(() => Biscoito.consent().method), "reject-all");
+  await page.reload();
+  await ready(page);
+  await banner(page).waitFor();
+  await page.waitForTimeout(200);
+  assert.deepEqual(google, [], "asked again, and still nothing sent");
+  assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
+  await context.close();
+});
