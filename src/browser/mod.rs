@@ -550,6 +550,23 @@ fn reload_from_storage() {
 
 // ---- The exported API (window.Biscoito, and named exports of the ES module) ----
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** The stored proof of a visitor's decision (LGPD art. 8 §2). Times are milliseconds since 1970. */
+export interface ConsentRecord {
+  schema: 1;
+  id: string;
+  revision: number;
+  decisions: Record<string, boolean>;
+  method: "accept-all" | "reject-all" | "custom" | "gpc";
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+  language: "pt-BR" | "en" | "es";
+}
+export type BiscoitoEvent = "ready" | "consent" | "change" | "biscoito:ready" | "biscoito:consent" | "biscoito:change";
+"#;
+
 /// Starts Biscoito with the page's inline config. The loader calls it once,
 /// passing a `gtag` function that pushes its real `arguments` to dataLayer.
 #[wasm_bindgen]
@@ -561,7 +578,7 @@ pub fn boot(gtag_shim: Option<Function>) {
 
 /// Restarts with `config` (an object in the shape of the inline config).
 /// Returns the problems found, as strings; an empty array means it was used.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "string[]")]
 pub fn init(config: JsValue) -> Array {
     let (config, problems) = checked_config(js_to_value(&config));
     let shim = with_app(|app| app.shim.clone()).flatten();
@@ -585,7 +602,7 @@ pub fn reject_all() {
 
 /// Accepts exactly `categories` (an array of ids) and refuses every other optional one.
 #[wasm_bindgen(js_name = acceptOnly)]
-pub fn accept_only(categories: Array) {
+pub fn accept_only(#[wasm_bindgen(unchecked_param_type = "string[]")] categories: Array) {
     let ids: Vec<String> = categories.iter().filter_map(|v| v.as_string()).collect();
     decide(&ids, Method::Custom);
 }
@@ -597,7 +614,7 @@ pub fn accepted(category: &str) -> bool {
 }
 
 /// The consent record in force, as a plain object, or null.
-#[wasm_bindgen]
+#[wasm_bindgen(unchecked_return_type = "ConsentRecord | null")]
 pub fn consent() -> JsValue {
     with_app(|app| record_object(app.record.as_ref())).unwrap_or(JsValue::NULL)
 }
@@ -649,7 +666,11 @@ pub fn refresh() {
 
 /// Listens to "ready", "consent" or "change" (with or without the "biscoito:" prefix).
 #[wasm_bindgen]
-pub fn on(name: &str, listener: Function) -> bool {
+pub fn on(
+    #[wasm_bindgen(unchecked_param_type = "BiscoitoEvent")] name: &str,
+    #[wasm_bindgen(unchecked_param_type = "(event: CustomEvent<ConsentRecord | null>) => void")]
+    listener: Function,
+) -> bool {
     let Some(document) = document() else {
         return false;
     };
@@ -666,7 +687,7 @@ pub fn on(name: &str, listener: Function) -> bool {
 }
 
 /// The problems found in the config in use (empty when it was valid).
-#[wasm_bindgen(js_name = configErrors)]
+#[wasm_bindgen(js_name = configErrors, unchecked_return_type = "string[]")]
 pub fn config_errors() -> Array {
     with_app(|app| app.problems.iter().map(|p| JsValue::from_str(p)).collect()).unwrap_or_default()
 }
