@@ -115,3 +115,35 @@ test("an invalid config is reported on the console and opts nobody in", async ()
   assert.deepEqual(google, []);
   await context.close();
 });
+
+test("an invalid inline config names each bad field on the console and the banner still asks", async () => {
+  const { context, page, consoleLines } = await visitor(env);
+  await page.goto(env.base + "/test/order.html");
+  await ready(page);
+  const errors = consoleLines.filter((l) => l.startsWith("error: biscoito config"));
+  assert.deepEqual(errors, [
+    "error: biscoito config: categories[1].required: must be true or false, not string",
+    "error: biscoito config: revison: is not a known setting (check its spelling)",
+  ]);
+  assert.equal((await page.evaluate(() => Biscoito.configErrors())).length, 2);
+  assert.equal(await page.evaluate(() => window.ranInOrder), undefined);
+  assert.ok(await page.getByRole("button", { name: "Rejeitar todos" }).isVisible());
+  await context.close();
+});
+
+test("released scripts run once, in document order, and only when every category they name is accepted", async () => {
+  const { context, page } = await visitor(env);
+  // Delay the first external script so that running out of order would show.
+  await context.route("**/test/order.js?slow", async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    await route.continue();
+  });
+  await page.goto(env.base + "/test/order.html");
+  await ready(page);
+  await page.getByRole("button", { name: "Aceitar todos" }).click();
+  await page.waitForFunction(() => (window.ranInOrder || []).length >= 3);
+  await page.evaluate(() => Biscoito.refresh());
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.ranInOrder), ["external 1", "inline 2", "external 3"]);
+  await context.close();
+});
