@@ -115,6 +115,16 @@ mod tests {
 
     const NOW: u64 = 1_790_000_000_000;
 
+    /// A record accepting analytics, made with `method` at NOW.
+    fn analytics_on(c: &Config, method: Method) -> Record {
+        Record::decide(c, &["analytics"], method, NOW, "x".into(), "pt-BR")
+    }
+
+    /// What storage would hand back for `record`.
+    fn stored(record: &Record) -> Option<Result<Value, ()>> {
+        Some(Ok(parse(&record.to_json()).unwrap()))
+    }
+
     fn id() -> String {
         "fresh".to_owned()
     }
@@ -131,22 +141,8 @@ mod tests {
     #[test]
     fn a_valid_record_is_used_without_asking() {
         let c = Config::default();
-        let r = Record::decide(
-            &c,
-            &["analytics"],
-            Method::AcceptAll,
-            NOW,
-            "x".into(),
-            "pt-BR",
-        );
-        let d = evaluate(
-            &c,
-            Some(Ok(parse(&r.to_json()).unwrap())),
-            NOW + 1000,
-            true,
-            id,
-            "pt-BR",
-        );
+        let r = analytics_on(&c, Method::AcceptAll);
+        let d = evaluate(&c, stored(&r), NOW + 1000, true, id, "pt-BR");
         assert!(!d.show_banner && !d.store);
         assert!(allows(&c, d.record.as_ref(), ["analytics"]));
         assert!(allows(&c, d.record.as_ref(), ["analytics", "necessary"]));
@@ -162,26 +158,12 @@ mod tests {
             (d.show_banner, d.discarded),
             (true, Some(Invalid::Malformed))
         );
-        let old = Record::decide(
-            &c,
-            &["analytics"],
-            Method::AcceptAll,
-            NOW,
-            "x".into(),
-            "pt-BR",
-        );
+        let old = analytics_on(&c, Method::AcceptAll);
         let bumped = Config {
             revision: 2,
             ..Config::default()
         };
-        let d = evaluate(
-            &bumped,
-            Some(Ok(parse(&old.to_json()).unwrap())),
-            NOW,
-            false,
-            id,
-            "pt-BR",
-        );
+        let d = evaluate(&bumped, stored(&old), NOW, false, id, "pt-BR");
         assert_eq!(
             (d.show_banner, d.discarded),
             (true, Some(Invalid::OtherRevision))
@@ -207,29 +189,15 @@ mod tests {
     #[test]
     fn an_explicit_choice_outranks_gpc() {
         let c = Config::default();
-        let r = Record::decide(&c, &["analytics"], Method::Custom, NOW, "x".into(), "pt-BR");
-        let d = evaluate(
-            &c,
-            Some(Ok(parse(&r.to_json()).unwrap())),
-            NOW,
-            true,
-            id,
-            "pt-BR",
-        );
+        let r = analytics_on(&c, Method::Custom);
+        let d = evaluate(&c, stored(&r), NOW, true, id, "pt-BR");
         assert!(allows(&c, d.record.as_ref(), ["analytics"]));
     }
 
     #[test]
     fn revocation_lists_what_was_turned_off() {
         let c = Config::default();
-        let on = Record::decide(
-            &c,
-            &["analytics"],
-            Method::AcceptAll,
-            NOW,
-            "x".into(),
-            "pt-BR",
-        );
+        let on = analytics_on(&c, Method::AcceptAll);
         let off = on.revise(&c, &[], Method::RejectAll, NOW, "pt-BR");
         assert_eq!(revoked(&c, Some(&on), Some(&off)), ["analytics"]);
         assert!(revoked(&c, Some(&off), Some(&on)).is_empty());
