@@ -74,12 +74,13 @@ pub fn cookie_names() -> Vec<String> {
         return Vec::new();
     };
     all.split(';')
-        .filter_map(|pair| {
+        .map(|pair| {
             pair.split_once('=')
-                .map(|(k, _)| k.trim().to_owned())
-                .or_else(|| Some(pair.trim().to_owned()))
+                .map_or(pair, |(name, _)| name)
+                .trim()
+                .to_owned()
         })
-        .filter(|k| !k.is_empty())
+        .filter(|name| !name.is_empty())
         .collect()
 }
 

@@ -4,7 +4,7 @@
 //! no `style` attributes).
 
 use js_sys::{Array, Reflect};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
@@ -235,9 +235,9 @@ impl Ui {
         }
         let item = |i: u32| list.item(i).and_then(|n| n.dyn_into::<HtmlElement>().ok());
         let active: Option<Element> = self.root.active_element();
-        let at = |el: &Option<HtmlElement>| match (el, &active) {
-            (Some(el), Some(active)) => JsValue::from(el.clone()) == JsValue::from(active.clone()),
-            _ => false,
+        let at = |el: &Option<HtmlElement>| {
+            el.as_ref()
+                .is_some_and(|el| el.is_same_node(active.as_ref().map(|a| a.as_ref())))
         };
         let first = item(0);
         let last = item(count - 1);

@@ -290,7 +290,7 @@ pub fn is_tracking_cookie(name: &str) -> bool {
     EXACT.contains(&name)
         || PREFIXES
             .iter()
-            .any(|p| name.starts_with(p) || p.starts_with(name) && name.len() > 2)
+            .any(|p| name.starts_with(p) || (name.len() > 2 && p.starts_with(name)))
 }
 
 /// Validates a JSON config. Every problem found is returned, not just the first.
