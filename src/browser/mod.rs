@@ -325,11 +325,13 @@ fn apply(previous: Option<Record>) {
 /// Releases the gated scripts and embeds that the current consent allows and
 /// that have not run yet. Page code runs inside, so no borrow is held.
 fn release_pending() {
-    let Some((config, record)) = with_app(|app| (app.config.clone(), app.record.clone())) else {
-        return;
-    };
     let Some(document) = document() else { return };
-    let allowed = |categories: &str| allows(&config, record.as_ref(), category_list(categories));
+    // Runs on every DOM mutation, so it borrows the state per element instead
+    // of cloning the config; gate::release decides everything before running any script.
+    let allowed = |categories: &str| {
+        with_app(|app| allows(&app.config, app.record.as_ref(), category_list(categories)))
+            .unwrap_or(false)
+    };
     let released = gate::release(&document, &allowed);
     if !released.is_empty() {
         with_app(|app| app.released.extend(released));
