@@ -15,7 +15,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean
+.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean docs
 
 setup:
 	.ci/setup.sh all
@@ -59,6 +59,13 @@ lint:
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
 # The ES-module package for bundlers and npm, in pkg/.
+# Generated from src/engine/schema.rs; a native test fails while they are stale.
+docs:
+	mkdir -p docs
+	cargo run --quiet --bin biscoito -- schema > docs/biscoito.schema.json
+	cargo run --quiet --bin biscoito -- reference en > docs/config-reference.en.md
+	cargo run --quiet --bin biscoito -- reference pt-BR > docs/config-reference.pt-BR.md
+
 pkg:
 	.ci/setup.sh wasm
 	wasm-pack build --release --target web --out-dir pkg

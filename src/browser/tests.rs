@@ -208,3 +208,76 @@ fn preferences_dialog_saves_exactly_what_is_switched_on() {
         .unwrap();
     assert_eq!(method, "custom");
 }
+
+/// Runs page script, as a hostile or restrictive page would.
+fn page_script(code: &str) {
+    js_sys::Function::new_no_args(code)
+        .call0(&JsValue::NULL)
+        .unwrap();
+}
+
+const BLOCK_LOCAL_STORAGE: &str = "window.__realSetItem = Storage.prototype.setItem; \
+    Storage.prototype.setItem = function () { throw new DOMException('blocked', 'SecurityError'); };";
+const UNBLOCK_LOCAL_STORAGE: &str = "Storage.prototype.setItem = window.__realSetItem;";
+const BLOCK_COOKIES: &str = "Object.defineProperty(document, 'cookie', \
+    { configurable: true, get() { return ''; }, set(v) {} });";
+const UNBLOCK_COOKIES: &str = "delete document.cookie;";
+
+fn forget_cookie(name: &str) {
+    storage::write_cookie(&(name.to_owned() + "=; Path=/; Max-Age=0"));
+}
+
+#[wasm_bindgen_test]
+fn blocked_local_storage_falls_back_to_a_first_party_cookie() {
+    local().clear().unwrap();
+    page_script(BLOCK_LOCAL_STORAGE);
+    init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
+    assert_eq!(storage_backend(), "cookie");
+    assert!(!accepted("analytics"));
+    accept_all();
+    let stored = storage::read_cookie("biscoito-consent").expect("record in a cookie");
+    assert!(stored.contains("\"method\":\"accept-all\""), "{stored}");
+    // The next page view finds the choice in the cookie and does not ask again.
+    init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
+    assert!(accepted("analytics"));
+    assert!(!shadow_html().contains(">Accept all</button>"));
+    page_script(UNBLOCK_LOCAL_STORAGE);
+    forget_cookie("biscoito-consent");
+}
+
+#[wasm_bindgen_test]
+fn with_no_storage_at_all_the_choice_lives_only_as_long_as_the_page() {
+    local().clear().unwrap();
+    page_script(BLOCK_LOCAL_STORAGE);
+    page_script(BLOCK_COOKIES);
+    init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
+    assert_eq!(storage_backend(), "memory");
+    accept_all();
+    assert!(accepted("analytics"), "the choice holds for this page");
+    assert!(!shadow_html().contains(">Accept all</button>"));
+    // A new page view remembers nothing, so it asks again and allows nothing.
+    init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
+    assert!(!accepted("analytics"));
+    assert!(shadow_html().contains(">Accept all</button>"));
+    page_script(UNBLOCK_COOKIES);
+    page_script(UNBLOCK_LOCAL_STORAGE);
+}
+
+#[wasm_bindgen_test]
+fn the_cookie_mirror_carries_the_choice_where_local_storage_is_empty() {
+    let config = r#"{"language": "en", "storage": {"key": "mirror-test",
+        "cookie": {"name": "consent-mirror", "path": "/", "sameSite": "Strict"}}}"#;
+    fresh(config);
+    accept_all();
+    let mirrored = storage::read_cookie("consent-mirror").expect("mirror cookie written");
+    assert!(mirrored.contains("\"analytics\":true"), "{mirrored}");
+    // A sibling subdomain has its own, empty localStorage but sees the cookie.
+    local().clear().unwrap();
+    init(js_sys::JSON::parse(config).unwrap());
+    assert!(accepted("analytics"));
+    reject_all();
+    let mirrored = storage::read_cookie("consent-mirror").unwrap();
+    assert!(mirrored.contains("\"analytics\":false"), "{mirrored}");
+    forget_cookie("consent-mirror");
+    local().clear().unwrap();
+}

@@ -367,6 +367,12 @@ impl<'a, 'p> Fields<'a, 'p> {
     }
 
     fn take(&mut self, key: &str) -> Option<(&'a Value, String)> {
+        #[cfg(test)]
+        assert!(
+            super::schema::declares(&self.path, key),
+            "the validator reads {}.{key}, which schema.rs does not declare",
+            self.path
+        );
         let i = self.entries.iter().position(|(k, _)| k == key)?;
         self.used[i] = true;
         Some((&self.entries[i].1, child(&self.path, key)))

@@ -8,3 +8,4 @@ pub mod json;
 pub mod lint;
 pub mod policy;
 pub mod record;
+pub mod schema;
