@@ -492,6 +492,22 @@ fn wire_page_once(window: &Window, document: &Document) {
     });
     let _ = document.add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
     on_click.forget();
+    // Keyboard focus must never land on page content hidden under the banner
+    // (WCAG 2.4.11); the spacer guarantees there is room to scroll it clear.
+    let on_focus = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        if target.id() == ui::HOST_ID {
+            return;
+        }
+        let covered = with_app(|app| app.ui.as_ref().and_then(|ui| ui.covering(&target))).flatten();
+        if let (Some(distance), Some(window)) = (covered, web_sys::window()) {
+            window.scroll_by_with_x_and_y(0.0, distance);
+        }
+    });
+    let _ = document.add_event_listener_with_callback("focusin", on_focus.as_ref().unchecked_ref());
+    on_focus.forget();
     // Another tab changed the consent: follow it here too.
     let on_storage =
         Closure::<dyn Fn(web_sys::StorageEvent)>::new(|event: web_sys::StorageEvent| {

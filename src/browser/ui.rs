@@ -9,13 +9,14 @@ use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::engine::config::{Config, Scheme};
+use crate::engine::config::{Config, Layout, Scheme};
 use crate::engine::html;
 use crate::engine::i18n::Lang;
 use crate::engine::record::Record;
 
 const STYLE: &str = include_str!("style.css");
 pub const HOST_ID: &str = "biscoito";
+const SPACER_ID: &str = "biscoito-spacer";
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), summary, a[href], [tabindex]:not([tabindex=\"-1\"])";
 
 pub struct Ui {
@@ -25,6 +26,11 @@ pub struct Ui {
     dialog: Element,
     reopen: Element,
     status: Element,
+    /// An invisible copy of a bottom banner at the end of the page, so the
+    /// page's last content can scroll above the banner instead of staying
+    /// hidden under it (WCAG 2.4.11, focus not obscured). Being a copy, it
+    /// has the banner's height at every width and zoom without measuring.
+    spacer: Element,
     /// Where focus was before the dialog opened, to return it there.
     return_focus: Option<HtmlElement>,
 }
@@ -73,14 +79,12 @@ impl Ui {
     /// Builds (or rebuilds) the host element as the first child of `<body>`,
     /// so the banner comes first in keyboard and reading order.
     pub fn mount(document: &Document, config: &Config) -> Option<Ui> {
-        if let Some(old) = document.get_element_by_id(HOST_ID) {
-            old.remove();
+        for id in [HOST_ID, SPACER_ID] {
+            if let Some(old) = document.get_element_by_id(id) {
+                old.remove();
+            }
         }
         let body = document.body()?;
-        let host = document.create_element("div").ok()?;
-        host.set_id(HOST_ID);
-        let init = ShadowRootInit::new(ShadowRootMode::Open);
-        let root = host.attach_shadow(&init).ok()?;
         let sheets = Array::new();
         if let Some(s) = sheet(STYLE) {
             sheets.push(&s);
@@ -88,7 +92,23 @@ impl Ui {
         if let Some(s) = sheet(&theme_css(config)) {
             sheets.push(&s);
         }
-        let _ = Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets);
+        let shadow_host = |id: &str| -> Option<(Element, ShadowRoot)> {
+            let host = document.create_element("div").ok()?;
+            host.set_id(id);
+            let root = host
+                .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+                .ok()?;
+            let _ = Reflect::set(&root, &"adoptedStyleSheets".into(), &sheets);
+            Some((host, root))
+        };
+        let (host, root) = shadow_host(HOST_ID)?;
+        let (spacer_host, spacer_root) = shadow_host(SPACER_ID)?;
+        spacer_host.set_attribute("aria-hidden", "true").ok()?;
+        spacer_host.set_attribute("inert", "").ok()?;
+        let spacer = document.create_element("div").ok()?;
+        spacer.set_class_name("root spacer");
+        spacer_root.append_child(&spacer).ok()?;
+        body.append_child(&spacer_host).ok()?;
         let container = document.create_element("div").ok()?;
         container.set_class_name("root");
         let scheme = match config.theme.scheme {
@@ -113,6 +133,7 @@ impl Ui {
             dialog,
             reopen,
             status,
+            spacer,
             return_focus: None,
         })
     }
@@ -124,11 +145,31 @@ impl Ui {
     }
 
     pub fn show_banner(&self, config: &Config, lang: Lang) {
-        self.banner.set_inner_html(&html::banner(config, lang));
+        let markup = html::banner(config, lang);
+        self.banner.set_inner_html(&markup);
+        // A centred banner leaves room to scroll content out from under it.
+        if config.layout != Layout::Center {
+            self.spacer.set_inner_html(&markup);
+        }
     }
 
     pub fn hide_banner(&self) {
         self.banner.set_inner_html("");
+        self.spacer.set_inner_html("");
+    }
+
+    /// How far the page must scroll for `element` to show above the banner,
+    /// when the banner covers it.
+    pub fn covering(&self, element: &Element) -> Option<f64> {
+        let banner = self.banner.first_element_child()?;
+        let b = banner.get_bounding_client_rect();
+        let e = element.get_bounding_client_rect();
+        let overlaps = e.bottom() > b.top()
+            && e.top() < b.bottom()
+            && e.right() > b.left()
+            && e.left() < b.right();
+        // A little margin so the focus ring shows too.
+        overlaps.then(|| e.bottom() - b.top() + 8.0)
     }
 
     pub fn banner_visible(&self) -> bool {
