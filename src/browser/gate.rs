@@ -14,6 +14,7 @@ use super::storage::{cookie_names, write_cookie};
 
 const STATE: &str = "data-biscoito-state";
 /// Attributes that belong to the gate, not to the script it releases.
+const GATED: &str = "script[type=\"text/plain\"][data-category]:not([data-biscoito-state]), iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])";
 const GATE_ATTRIBUTES: [&str; 5] = ["type", "data-category", "data-src", "data-type", STATE];
 
 /// Finds gated scripts and embeds still waiting, in document order, whose
@@ -24,9 +25,11 @@ const GATE_ATTRIBUTES: [&str; 5] = ["type", "data-category", "data-src", "data-t
 pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> Vec<String> {
     let mut released_categories = Vec::new();
     let mut queue = VecDeque::new();
-    if let Ok(list) = document.query_selector_all("script[type=\"text/plain\"][data-category]:not([data-biscoito-state]), iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])") {
+    if let Ok(list) = document.query_selector_all(GATED) {
         for i in 0..list.length() {
-            let Some(element) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let Some(element) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
             let categories = element.get_attribute("data-category").unwrap_or_default();
             if !allowed(&categories) {
                 continue;
@@ -36,12 +39,124 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> Vec<Strin
             if element.tag_name().eq_ignore_ascii_case("script") {
                 queue.push_back(element);
             } else if let Some(src) = element.get_attribute("data-src") {
+                remove_placeholder(&element);
                 let _ = element.set_attribute("src", &src);
             }
         }
     }
     run_in_order(Rc::new(RefCell::new(queue)));
     released_categories
+}
+
+/// Class of the element that stands in for a blocked embed, just before it.
+pub const PLACEHOLDER_CLASS: &str = "biscoito-placeholder";
+/// Marks an embed hidden by Biscoito (not by the site) while its placeholder shows.
+const HIDDEN_BY_US: &str = "data-biscoito-hidden";
+const BLOCKED_EMBEDS: &str = "iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])";
+
+fn placeholder_of(embed: &Element) -> Option<Element> {
+    embed
+        .previous_element_sibling()
+        .filter(|e| e.class_list().contains(PLACEHOLDER_CLASS))
+}
+
+/// Embeds still blocked that have no placeholder yet.
+pub fn embeds_without_placeholder(document: &Document) -> Vec<Element> {
+    let mut out = Vec::new();
+    if let Ok(list) = document.query_selector_all(BLOCKED_EMBEDS) {
+        for i in 0..list.length() {
+            if let Some(embed) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                if placeholder_of(&embed).is_none() {
+                    out.push(embed);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Shows `markup` in place of `embed`, in a shadow root styled like the
+/// banner. The site's classes are copied so its own sizing applies; width
+/// and height attributes, when plain numbers, give the size and shape.
+pub fn insert_placeholder(
+    embed: &Element,
+    lang: &str,
+    scheme: &str,
+    sheets: &js_sys::Array,
+    markup: &str,
+    on_click: &js_sys::Function,
+) -> Option<()> {
+    let document = embed.owner_document()?;
+    let host = document.create_element("div").ok()?;
+    host.set_class_name(&embed.class_name());
+    host.class_list().add_1(PLACEHOLDER_CLASS).ok()?;
+    let root = host
+        .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
+        .ok()?;
+    let own = sheets.slice(0, sheets.length());
+    let mut css = String::from(":host{display:block;max-width:100%}.placeholder{height:100%}");
+    let number = |name: &str| {
+        embed
+            .get_attribute(name)
+            .filter(|v| !v.is_empty() && v.len() < 6 && v.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let (Some(width), Some(height)) = (number("width"), number("height")) {
+        for part in [
+            ":host{width:",
+            &width,
+            "px;aspect-ratio:",
+            &width,
+            "/",
+            &height,
+            "}",
+        ] {
+            css.push_str(part);
+        }
+    }
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        if sheet.replace_sync(&css).is_ok() {
+            own.push(&sheet);
+        }
+    }
+    let _ = js_sys::Reflect::set(&root, &"adoptedStyleSheets".into(), &own);
+    let container = document.create_element("div").ok()?;
+    container.set_class_name("root");
+    container.set_attribute("lang", lang).ok()?;
+    container.set_attribute("data-scheme", scheme).ok()?;
+    container.set_inner_html(markup);
+    root.append_child(&container).ok()?;
+    root.add_event_listener_with_callback("click", on_click)
+        .ok()?;
+    if !embed.has_attribute("hidden") {
+        embed.set_attribute("hidden", "").ok()?;
+        embed.set_attribute(HIDDEN_BY_US, "").ok()?;
+    }
+    embed
+        .parent_node()?
+        .insert_before(&host, Some(embed))
+        .ok()?;
+    Some(())
+}
+
+fn remove_placeholder(embed: &Element) {
+    if let Some(placeholder) = placeholder_of(embed) {
+        placeholder.remove();
+    }
+    if embed.has_attribute(HIDDEN_BY_US) {
+        let _ = embed.remove_attribute("hidden");
+        let _ = embed.remove_attribute(HIDDEN_BY_US);
+    }
+}
+
+/// Takes every placeholder away (to draw them again in another language).
+pub fn remove_placeholders(document: &Document) {
+    if let Ok(list) = document.query_selector_all(BLOCKED_EMBEDS) {
+        for i in 0..list.length() {
+            if let Some(embed) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                remove_placeholder(&embed);
+            }
+        }
+    }
 }
 
 fn run_in_order(queue: Rc<RefCell<VecDeque<Element>>>) {

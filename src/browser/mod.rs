@@ -16,7 +16,9 @@ use std::cell::RefCell;
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{CustomEvent, CustomEventInit, Document, Element, Event, KeyboardEvent, Window};
+use web_sys::{
+    CustomEvent, CustomEventInit, Document, Element, Event, HtmlElement, KeyboardEvent, Window,
+};
 
 use crate::engine::config::{self, Config};
 use crate::engine::html;
@@ -90,13 +92,58 @@ fn new_consent_id() -> String {
     id
 }
 
+/// Reads what a page passed in as plain JSON data. The round trip through the
+/// browser's own JSON drops getters, functions, prototypes and cycles (an
+/// error), so nothing the page defines runs while it is walked below.
 fn js_to_value(js: &JsValue) -> Result<Value, String> {
-    serde_wasm_bindgen::from_value::<Value>(js.clone()).map_err(|e| e.to_string())
+    let text = js_sys::JSON::stringify(js)
+        .ok()
+        .and_then(|t| t.as_string())
+        .ok_or_else(|| String::from("not JSON data (a cycle, a BigInt or a function)"))?;
+    let plain = js_sys::JSON::parse(&text).map_err(|_| String::from("not JSON data"))?;
+    plain_to_value(&plain, 0).ok_or_else(|| String::from("nested too deeply"))
+}
+
+/// Walks data that came from `JSON.parse`. Reading it directly, rather than
+/// through serde's deserializer, keeps serde's float-formatting error texts
+/// out of the wasm (about 15 KB).
+fn plain_to_value(js: &JsValue, depth: usize) -> Option<Value> {
+    if depth > crate::engine::json::MAX_DEPTH {
+        return None;
+    }
+    if let Some(b) = js.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if let Some(n) = js.as_f64() {
+        return Some(Value::Number(n));
+    }
+    if let Some(s) = js.as_string() {
+        return Some(Value::String(s));
+    }
+    if Array::is_array(js) {
+        let mut items = Vec::new();
+        for item in Array::from(js).iter() {
+            items.push(plain_to_value(&item, depth + 1)?);
+        }
+        return Some(Value::Array(items));
+    }
+    if js.is_object() {
+        let mut entries = Vec::new();
+        for pair in js_sys::Object::entries(js.unchecked_ref()).iter() {
+            let pair = Array::from(&pair);
+            entries.push((
+                pair.get(0).as_string()?,
+                plain_to_value(&pair.get(1), depth + 1)?,
+            ));
+        }
+        return Some(Value::Object(entries));
+    }
+    Some(Value::Null)
 }
 
 fn parse_json_text(text: &str) -> Result<Value, ()> {
     let js = js_sys::JSON::parse(text).map_err(|_| ())?;
-    js_to_value(&js).map_err(|_| ())
+    plain_to_value(&js, 0).ok_or(())
 }
 
 /// Validates a config, reporting each problem on the console. Invalid
@@ -138,7 +185,7 @@ fn inline_config(document: &Document) -> (Config, Vec<String>) {
                 .and_then(|m| m.as_string())
                 .unwrap_or_default()
         })
-        .and_then(|js| js_to_value(&js));
+        .and_then(|js| plain_to_value(&js, 0).ok_or_else(|| String::from("nested too deeply")));
     checked_config(parsed)
 }
 
@@ -164,10 +211,10 @@ fn gpc_enabled(window: &Window) -> bool {
 }
 
 fn record_object(record: Option<&Record>) -> JsValue {
-    match record {
-        Some(r) => js_sys::JSON::parse(&r.to_json()).unwrap_or(JsValue::NULL),
-        None => JsValue::NULL,
-    }
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    record
+        .and_then(|r| serde::Serialize::serialize(&r.view(), &serializer).ok())
+        .unwrap_or(JsValue::NULL)
 }
 
 fn dispatch(name: &str, record: Option<&Record>) {
@@ -322,6 +369,80 @@ fn apply(previous: Option<Record>) {
     }
 }
 
+thread_local! {
+    /// One click handler for every embed placeholder.
+    static ALLOW_EMBED: JsValue = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        let Some(categories) = closest_attribute(&event, "[data-action=\"allow\"]", "data-category") else {
+            return;
+        };
+        let embed = event
+            .current_target()
+            .and_then(|root| root.dyn_into::<web_sys::ShadowRoot>().ok())
+            .and_then(|root| root.host().next_element_sibling());
+        allow_more(&categories);
+        if let Some(embed) = embed.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = embed.focus();
+        }
+    })
+    .into_js_value();
+}
+
+/// The visitor allowed `categories` from an embed's placeholder: keep every
+/// other choice as it was.
+fn allow_more(categories: &str) {
+    let Some(accepted) = with_app(|app| {
+        let mut on: Vec<String> = app
+            .config
+            .optional_categories()
+            .filter(|c| allows(&app.config, app.record.as_ref(), [c.id.as_str()]))
+            .map(|c| c.id.clone())
+            .collect();
+        for id in category_list(categories) {
+            if app.config.optional_categories().any(|c| c.id == id) && !on.iter().any(|o| o == id) {
+                on.push(id.to_owned());
+            }
+        }
+        on
+    }) else {
+        return;
+    };
+    decide(&accepted, Method::Custom);
+}
+
+/// Puts a placeholder, in the visitor's language, before every blocked embed that lacks one.
+fn show_placeholders() {
+    let Some(document) = document() else { return };
+    let embeds = gate::embeds_without_placeholder(&document);
+    if embeds.is_empty() {
+        return;
+    }
+    ALLOW_EMBED.with(|on_click| {
+        with_app(|app| {
+            let Some(ui) = &app.ui else { return };
+            for embed in &embeds {
+                let categories = embed.get_attribute("data-category").unwrap_or_default();
+                let title = embed
+                    .get_attribute("title")
+                    .or_else(|| embed.get_attribute("alt"));
+                let markup = html::embed_placeholder_markup(
+                    &app.config,
+                    app.lang,
+                    &categories,
+                    title.as_deref(),
+                );
+                gate::insert_placeholder(
+                    embed,
+                    app.lang.code(),
+                    ui.scheme,
+                    &ui.sheets,
+                    &markup,
+                    on_click.unchecked_ref(),
+                );
+            }
+        });
+    });
+}
+
 /// Releases the gated scripts and embeds that the current consent allows and
 /// that have not run yet. Page code runs inside, so no borrow is held.
 fn release_pending() {
@@ -336,6 +457,7 @@ fn release_pending() {
     if !released.is_empty() {
         with_app(|app| app.released.extend(released));
     }
+    show_placeholders();
 }
 
 fn send_receipt(record: Option<&Record>) {
@@ -673,7 +795,13 @@ pub fn set_language(code: &str) -> bool {
             }
         }
     })
-    .is_some()
+    .is_some_and(|()| {
+        if let Some(document) = document() {
+            gate::remove_placeholders(&document);
+        }
+        show_placeholders();
+        true
+    })
 }
 
 /// Looks again for gated scripts and embeds added since the last look.

@@ -281,3 +281,27 @@ fn the_cookie_mirror_carries_the_choice_where_local_storage_is_empty() {
     forget_cookie("consent-mirror");
     local().clear().unwrap();
 }
+
+#[wasm_bindgen_test]
+fn hostile_config_objects_are_reported_never_thrown_never_an_opt_in() {
+    local().clear().unwrap();
+    for code in [
+        "const o = { language: 'en' }; o.self = o; return o;",
+        "return { revision: 10n };",
+        "return { get revision() { throw new Error('boom'); } };",
+        "let deep = []; for (let i = 0; i < 100; i++) deep = [deep]; return { categories: deep };",
+    ] {
+        let config = js_sys::Function::new_no_args(code)
+            .call0(&JsValue::NULL)
+            .unwrap();
+        let problems = init(config);
+        assert_eq!(problems.length(), 1, "{code}");
+        let line = problems.get(0).as_string().unwrap();
+        assert!(line.starts_with("biscoito config: "), "{line}");
+        assert!(!accepted("analytics"), "{code}");
+        assert!(
+            shadow_html().contains("data-action=\"reject-all\""),
+            "{code}"
+        );
+    }
+}

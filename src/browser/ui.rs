@@ -21,6 +21,9 @@ const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), summary,
 
 pub struct Ui {
     pub root: ShadowRoot,
+    /// Shared with embed placeholders, which look like the banner.
+    pub sheets: Array,
+    pub scheme: &'static str,
     container: Element,
     banner: Element,
     dialog: Element,
@@ -128,6 +131,8 @@ impl Ui {
         body.prepend_with_node_1(&host).ok()?;
         Some(Ui {
             root,
+            sheets,
+            scheme,
             container,
             banner,
             dialog,

@@ -242,6 +242,31 @@ pub fn embed_placeholder(config: &Config, lang: Lang, categories: &[&str]) -> (S
     (message, action)
 }
 
+/// What stands in for a blocked embed: the embed's own title if it has one,
+/// why it is not loaded, and a button that allows its categories.
+pub fn embed_placeholder_markup(
+    config: &Config,
+    lang: Lang,
+    categories: &str,
+    title: Option<&str>,
+) -> String {
+    let ids: Vec<&str> = super::policy::category_list(categories).collect();
+    let (message, action) = embed_placeholder(config, lang, &ids);
+    let mut h = Html(String::with_capacity(256));
+    h.raw("<div class=\"placeholder\">");
+    if let Some(title) = title.filter(|t| !t.trim().is_empty()) {
+        h.raw("<p class=\"title\">").text(title).raw("</p>");
+    }
+    h.raw("<p>")
+        .text(&message)
+        .raw("</p><button type=\"button\" class=\"btn\" data-action=\"allow\" data-category=\"")
+        .text(categories)
+        .raw("\">")
+        .text(&action)
+        .raw("</button></div>");
+    h.0
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::config::{from_value, Localized};
@@ -312,5 +337,22 @@ mod tests {
         let (message, action) = embed_placeholder(&Config::default(), Lang::PtBr, &["analytics"]);
         assert!(message.contains("cookies de Estatísticas"));
         assert_eq!(action, "Permitir Estatísticas e carregar");
+    }
+
+    #[test]
+    fn embed_placeholder_markup_escapes_the_page_title_and_carries_the_categories() {
+        let html = embed_placeholder_markup(
+            &Config::default(),
+            Lang::En,
+            "analytics",
+            Some("<b>Video</b> \"how to\""),
+        );
+        assert!(html.contains("<p class=\"title\">&lt;b&gt;Video&lt;/b&gt; &quot;how to&quot;</p>"));
+        assert!(html.contains(
+            "data-action=\"allow\" data-category=\"analytics\">Allow Statistics and load</button>"
+        ));
+        let untitled =
+            embed_placeholder_markup(&Config::default(), Lang::Es, "analytics", Some("  "));
+        assert!(!untitled.contains("class=\"title\""));
     }
 }

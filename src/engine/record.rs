@@ -178,6 +178,12 @@ impl Record {
         w.end_object();
     }
 
+    /// The record as `Biscoito.consent()` and event details show it: the same
+    /// shape as the stored JSON.
+    pub fn view(&self) -> RecordView<'_> {
+        RecordView(self)
+    }
+
     /// What is sent to the controller's receipt endpoint: the record and the
     /// page it was given on, and nothing that identifies the person.
     pub fn receipt_json(&self, page_url: &str) -> String {
@@ -260,12 +266,54 @@ fn strip_query(url: &str) -> &str {
     &url[..end]
 }
 
+/// Serializes a [`Record`] in its stored shape, decisions as an object.
+pub struct RecordView<'a>(&'a Record);
+
+struct DecisionMap<'a>(&'a [(String, bool)]);
+
+impl serde::Serialize for DecisionMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (id, on) in self.0 {
+            map.serialize_entry(id, on)?;
+        }
+        map.end()
+    }
+}
+
+impl serde::Serialize for RecordView<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let r = self.0;
+        let mut out = s.serialize_struct("Record", 9)?;
+        out.serialize_field("schema", &SCHEMA)?;
+        out.serialize_field("id", &r.id)?;
+        out.serialize_field("revision", &r.revision)?;
+        out.serialize_field("decisions", &DecisionMap(&r.decisions))?;
+        out.serialize_field("method", r.method.as_str())?;
+        out.serialize_field("createdAt", &r.created_ms)?;
+        out.serialize_field("updatedAt", &r.updated_ms)?;
+        out.serialize_field("expiresAt", &r.expires_ms)?;
+        out.serialize_field("language", &r.language)?;
+        out.end()
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::super::json::parse;
     use super::*;
 
     const NOW: u64 = 1_790_000_000_000;
+
+    #[test]
+    fn the_api_view_has_the_stored_shape() {
+        let r = record(&["analytics"]);
+        let view: serde_json::Value = serde_json::to_value(r.view()).unwrap();
+        let stored: serde_json::Value = serde_json::from_str(&r.to_json()).unwrap();
+        assert_eq!(view, stored);
+    }
 
     fn record(accepted: &[&str]) -> Record {
         Record::decide(

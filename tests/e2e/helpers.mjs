@@ -22,13 +22,27 @@ export async function start() {
   };
 }
 
-/** A fresh visitor: new context (no storage), Google answered locally and recorded. */
+const LOCAL = new Set(["localhost", "127.0.0.1"]);
+
+/**
+ * A fresh visitor: new context (no storage). Every request that would leave
+ * the machine is recorded in `outside` and answered locally; those to
+ * Google's hosts are also in `google`, answered by a stand-in for gtag.js
+ * that sets `_ga` like the real one.
+ */
 export async function visitor(env, options = {}) {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 }, ...options });
   const google = [];
+  const outside = [];
   const consoleLines = [];
-  await context.route((url) => GOOGLE.test(url.hostname), (route) => {
-    google.push(route.request().url());
+  await context.route((url) => !LOCAL.has(url.hostname), (route) => {
+    const url = new URL(route.request().url());
+    outside.push(url.href);
+    if (!GOOGLE.test(url.hostname)) {
+      const html = url.pathname.includes("/embed/");
+      return route.fulfill({ status: 200, contentType: html ? "text/html" : "image/png", body: html ? "<title>player</title>" : "" });
+    }
+    google.push(url.href);
     const body = "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';" +
       "document.cookie='_ga_DEMO123456=GS1.1.1790000000; path=/; max-age=63072000';";
     return route.fulfill({ status: 200, contentType: "text/javascript", body });
@@ -36,7 +50,7 @@ export async function visitor(env, options = {}) {
   const page = await context.newPage();
   page.on("console", (m) => consoleLines.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => consoleLines.push(`pageerror: ${e.message}`));
-  return { context, page, google, consoleLines };
+  return { context, page, google, outside, consoleLines };
 }
 
 export async function cookieNames(context) {
