@@ -14,7 +14,7 @@ after(async () => { await env.close(); });
 const banner = (page) => page.getByRole("button", { name: "Rejeitar todos" });
 
 test("Global Privacy Control is recorded as a refusal, without a banner, and can be overridden", async () => {
-  const { context, page, google } = await visitor(env);
+  const { context, page, google, outside } = await visitor(env);
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
   await page.goto(env.base + "/");
   await ready(page);
@@ -23,12 +23,16 @@ test("Global Privacy Control is recorded as a refusal, without a banner, and can
   assert.equal(record.method, "gpc");
   assert.equal(record.decisions.analytics, false);
   await page.waitForTimeout(300);
-  assert.deepEqual(google, []);
+  assert.deepEqual(outside, [], "no request left the page");
+  assert.deepEqual(await cookieNames(context), [], "no cookie left behind");
   await page.getByRole("button", { name: "Preferências de cookies" }).first().click();
   await page.getByRole("dialog").getByRole("switch", { name: /Estatísticas/ }).check();
   await page.getByRole("dialog").getByRole("button", { name: "Salvar minhas escolhas" }).click();
   await page.waitForFunction(() => window.contadorDeVisitas === 1);
   assert.equal(await page.evaluate(() => Biscoito.consent().method), "custom");
+  await page.waitForFunction(() => document.cookie.includes("_ga="));
+  assert.deepEqual(google, ["https://www.googletagmanager.com/gtag/js?id=G-DEMO123456"], "exactly gtag.js, after the explicit opt-in");
+  assert.deepEqual(outside, google);
   await context.close();
 });
 
@@ -39,13 +43,14 @@ for (const [name, stored] of [
   ["a record from the future", JSON.stringify({ schema: 1, id: "a".repeat(32), revision: 1, decisions: { necessary: true, analytics: true }, method: "accept-all", createdAt: Date.now() + 864e6, updatedAt: Date.now() + 864e6, expiresAt: Date.now() + 864e7, language: "pt-BR" })],
 ]) {
   test(`${name} in storage asks again and runs nothing optional`, async () => {
-    const { context, page, google, consoleLines } = await visitor(env);
+    const { context, page, outside, consoleLines } = await visitor(env);
     await page.addInitScript((value) => localStorage.setItem("biscoito-consent", value), stored);
     await page.goto(env.base + "/");
     await ready(page);
     await banner(page).waitFor();
     await page.waitForTimeout(300);
-    assert.deepEqual(google, []);
+    assert.deepEqual(outside, [], "no request left the page");
+    assert.deepEqual(await cookieNames(context), [], "no cookie left behind");
     assert.equal(await page.evaluate(() => Biscoito.accepted("analytics")), false);
     assert.equal(await page.evaluate(() => window.contadorDeVisitas), undefined);
     assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
