@@ -1,0 +1,250 @@
+// Randomized sessions checked against a model. Each run draws sequences of
+// visitor and site actions from a printed seed; after every step the page
+// must show the banner exactly when the model has no valid consent, report
+// the consent the model expects, and nothing optional (Google requests,
+// analytics cookies, the gated script, the video) may exist beyond it.
+//
+//   BISCOITO_SEED=1234      replay a seed
+//   BISCOITO_SESSIONS=2000  long mode (default: a quick 12 for CI)
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { start, ready } from "./helpers.mjs";
+
+const SEED = Number(process.env.BISCOITO_SEED || Date.now() % 2 ** 31);
+const SESSIONS = Number(process.env.BISCOITO_SESSIONS || 12);
+const STEPS = Number(process.env.BISCOITO_STEPS || 10);
+const GOOGLE = /(^|\.)(googletagmanager|google-analytics|google)\.com$/;
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.close(); });
+
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ACTIONS = ["visit", "visit", "accept", "reject", "custom", "custom", "revoke", "language", "otherTab",
+  "bumpRevision", "clearStorage", "corruptStorage", "toggleBlocked", "toggleGpc"];
+
+function drawSession(rnd) {
+  const pick = (list) => list[Math.floor(rnd() * list.length)];
+  const steps = [{ action: "visit" }];
+  for (let i = 1; i < STEPS; i++) {
+    const action = pick(ACTIONS);
+    const step = { action };
+    if (action === "custom") step.on = { analytics: rnd() < 0.5, videos: rnd() < 0.5 };
+    if (action === "language") step.lang = pick(["en", "es", "pt-BR"]);
+    if (action === "otherTab") step.accept = rnd() < 0.5;
+    steps.push(step);
+  }
+  return steps;
+}
+
+const ALL = { analytics: true, videos: true };
+const NONE = { analytics: false, videos: false };
+
+/** Runs one session; returns null when every check held, else what failed. */
+async function runSession(steps) {
+  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(5000);
+  let navigations = 0;
+  const requests = [];
+  await context.route((url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost", (route) => {
+    const request = route.request();
+    const url = new URL(request.url());
+    requests.push({ page: request.frame().page(), nav: navigations, host: url.hostname });
+    if (GOOGLE.test(url.hostname)) {
+      return route.fulfill({ contentType: "text/javascript", body: "document.cookie='_ga=GA1.1.1.1; path=/; max-age=9999';document.cookie='_ga_MODEL00001=GS1; path=/; max-age=9999';" });
+    }
+    return route.fulfill({ contentType: "text/html", body: "<title>player</title>" });
+  });
+  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) navigations++; });
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+
+  // The model.
+  const m = { rev: 1, pageRev: 1, gpc: false, blocked: false, local: null, cookie: null, consent: null, visited: false };
+  const slot = () => (m.blocked ? "cookie" : "local");
+  const url = () => `${env.base}/test/model.html?rev=${m.rev}&gpc=${m.gpc ? 1 : 0}&blocked=${m.blocked ? 1 : 0}`;
+  // A choice is recorded under the revision of the page it was made on.
+  const choose = (decisions) => { m.consent = { ...decisions }; m[slot()] = { rev: m.pageRev, decisions: { ...decisions } }; };
+  const settle = async () => {
+    await page.waitForTimeout(120);
+    await page.waitForLoadState("load");
+    await ready(page);
+    await page.waitForTimeout(120);
+  };
+  const dialogChoice = async (label) => {
+    await page.evaluate(() => Biscoito.showPreferences());
+    const dialog = page.getByRole("dialog");
+    await dialog.getByRole("button", { name: label, exact: true }).click();
+  };
+
+  try {
+    for (let i = 0; i < steps.length; i++) {
+      const s = steps[i];
+      if (!m.visited && s.action !== "visit") continue;
+      switch (s.action) {
+        case "visit": {
+          m.visited = true;
+          m.pageRev = m.rev;
+          await page.goto(url());
+          const stored = m[slot()];
+          if (stored && stored.rev === m.rev) m.consent = { ...stored.decisions };
+          else {
+            if (stored) m[slot()] = null; // set aside and cleared
+            if (m.gpc) choose(NONE); else m.consent = null;
+          }
+          break;
+        }
+        case "accept":
+          if (await page.getByRole("button", { name: "Aceitar todos" }).count() && m.consent === null) {
+            await page.getByRole("button", { name: "Aceitar todos" }).click();
+          } else await dialogChoice(await text(page, "acceptAll"));
+          choose(ALL);
+          break;
+        case "reject":
+          if (m.consent === null) await page.getByRole("button", { name: await text(page, "rejectAll"), exact: true }).first().click();
+          else await dialogChoice(await text(page, "rejectAll"));
+          choose(NONE);
+          break;
+        case "custom": {
+          await page.evaluate(() => Biscoito.showPreferences());
+          const dialog = page.getByRole("dialog");
+          for (const [id, name] of [["analytics", /Estatísticas|Statistics|Estadísticas/], ["videos", /Vídeos|Videos/]]) {
+            await dialog.getByRole("switch", { name }).setChecked(s.on[id]);
+          }
+          await dialog.getByRole("button", { name: await text(page, "save"), exact: true }).click();
+          choose(s.on);
+          break;
+        }
+        case "revoke":
+          if (m.consent === null) continue;
+          await dialogChoice(await text(page, "rejectAll"));
+          choose(NONE);
+          break;
+        case "language":
+          await page.evaluate((l) => Biscoito.setLanguage(l), s.lang);
+          break;
+        case "otherTab": {
+          if (m.blocked) continue; // a blocked tab cannot hear the other tab's storage
+          const other = await context.newPage();
+          await other.goto(url());
+          await ready(other);
+          await other.evaluate((yes) => (yes ? Biscoito.acceptAll() : Biscoito.rejectAll()), s.accept);
+          await other.close();
+          const decisions = s.accept ? ALL : NONE;
+          m.local = { rev: m.rev, decisions };
+          // A page still on an older revision sets a newer record aside and asks.
+          m.consent = m.pageRev === m.rev ? { ...decisions } : null;
+          break;
+        }
+        case "bumpRevision":
+          m.rev++;
+          break;
+        case "clearStorage":
+          await page.evaluate(() => { try { localStorage.clear(); } catch {} });
+          await context.clearCookies();
+          m.local = m.cookie = null;
+          break;
+        case "corruptStorage":
+          if (m.blocked) continue;
+          await page.evaluate(() => localStorage.setItem("biscoito-consent", '{"schema":1,"decisions":{"analytics":tru'));
+          m.local = null;
+          break;
+        case "toggleBlocked":
+          m.blocked = !m.blocked;
+          break;
+        case "toggleGpc":
+          m.gpc = !m.gpc;
+          break;
+      }
+      await settle();
+      const problem = await check(page, context, m, requests, navigations);
+      if (problem) return `step ${i} (${JSON.stringify(s)}): ${problem}`;
+    }
+    if (errors.length) return `page errors: ${errors.join("; ")}`;
+    return null;
+  } catch (e) {
+    return `threw: ${e.message.split("\n")[0]}`;
+  } finally {
+    await context.close();
+  }
+}
+
+const LABELS = {
+  "pt-BR": { acceptAll: "Aceitar todos", rejectAll: "Rejeitar todos", save: "Salvar minhas escolhas" },
+  en: { acceptAll: "Accept all", rejectAll: "Reject all", save: "Save my choices" },
+  es: { acceptAll: "Aceptar todas", rejectAll: "Rechazar todas", save: "Guardar mis elecciones" },
+};
+
+async function text(page, key) {
+  const lang = await page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelector(".root").getAttribute("lang"));
+  return LABELS[lang][key];
+}
+
+async function check(page, context, m, requests, navigations) {
+  const view = await page.evaluate(() => ({
+    consent: Biscoito.consent(),
+    banner: !!document.getElementById("biscoito").shadowRoot.querySelector(".banner"),
+    measured: window.measured || 0,
+    video: !!document.querySelector("iframe[src]"),
+  }));
+  const cookies = (await context.cookies()).map((c) => c.name);
+  const expected = m.consent;
+  const got = view.consent && { analytics: view.consent.decisions.analytics, videos: view.consent.decisions.videos };
+  if (JSON.stringify(got) !== JSON.stringify(expected)) return `consent ${JSON.stringify(got)}, model ${JSON.stringify(expected)}`;
+  if (view.banner !== (expected === null)) return `banner ${view.banner ? "shown" : "hidden"} with consent ${JSON.stringify(expected)}`;
+  const allowed = expected || NONE;
+  const thisView = requests.filter((r) => r.page === page && r.nav === navigations);
+  if (!allowed.analytics) {
+    if (thisView.some((r) => GOOGLE.test(r.host))) return "a request reached Google without analytics consent";
+    if (cookies.some((c) => c.startsWith("_ga"))) return `analytics cookies without consent: ${cookies}`;
+    if (view.measured) return "the gated statistics script ran without consent";
+  }
+  if (!allowed.videos) {
+    if (thisView.some((r) => !GOOGLE.test(r.host))) return "the video loaded without consent";
+    if (view.video) return "the video frame has a src without consent";
+  }
+  if (view.measured > 1) return `the gated script ran ${view.measured} times in one page view`;
+  return null;
+}
+
+async function shrink(steps) {
+  let best = steps;
+  let shrunk = true;
+  while (shrunk) {
+    shrunk = false;
+    for (let i = 1; i < best.length; i++) {
+      const candidate = best.filter((_, j) => j !== i);
+      if (await runSession(candidate)) {
+        best = candidate;
+        shrunk = true;
+        break;
+      }
+    }
+  }
+  return best;
+}
+
+test(`${SESSIONS} random sessions of ${STEPS} steps agree with the consent model (seed ${SEED})`, async () => {
+  console.log(`# model seed ${SEED} (replay: BISCOITO_SEED=${SEED} BISCOITO_SESSIONS=${SESSIONS})`);
+  const rnd = random(SEED);
+  for (let n = 0; n < SESSIONS; n++) {
+    const steps = drawSession(rnd);
+    const failure = await runSession(steps);
+    if (failure) {
+      const shortest = await shrink(steps);
+      const again = await runSession(shortest);
+      assert.fail(`seed ${SEED}, session ${n}: ${failure}\nshortest failing sequence (${shortest.length} steps): ${JSON.stringify(shortest)}\nwhich fails with: ${again}`);
+    }
+  }
+});
