@@ -15,7 +15,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean docs
+.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model
 
 setup:
 	.ci/setup.sh all
@@ -59,6 +59,26 @@ lint:
 	cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
 
 # The ES-module package for bundlers and npm, in pkg/.
+# Not part of `make test`. Fuzzes the config and stored-record readers for
+# FUZZ_SECONDS each (60 by default; use 3600 before a release). cargo-fuzz
+# needs nightly flags: RUSTC_BOOTSTRAP lets the stable toolchain accept them.
+# The growing corpus stays in fuzz/corpus (not committed); fuzz/seeds is the
+# kept one. A crash leaves its input in fuzz/artifacts/<target>/: copy it to
+# fuzz/regressions/<target>/ so `cargo test` replays it from then on.
+FUZZ_SECONDS ?= 60
+test-fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd fuzz && for target in config record; do \
+	  mkdir -p corpus/$$target; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none $$target corpus/$$target seeds/$$target -- -max_total_time=$(FUZZ_SECONDS) -max_len=8192 || exit 1; \
+	done
+
+# The randomized session test in long mode (make test runs a quick 12 sessions).
+MODEL_SESSIONS ?= 2000
+test-model: dist
+	.ci/setup.sh e2e
+	cd tests/e2e && BISCOITO_SESSIONS=$(MODEL_SESSIONS) node --test model.test.mjs
+
 # Generated from src/engine/schema.rs; a native test fails while they are stale.
 docs:
 	mkdir -p docs

@@ -71,8 +71,9 @@ async function runSession(steps) {
   page.on("pageerror", (e) => errors.push(e.message));
 
   // The model.
-  const m = { rev: 1, pageRev: 1, gpc: false, blocked: false, local: null, cookie: null, consent: null, visited: false };
-  const slot = () => (m.blocked ? "cookie" : "local");
+  const m = { rev: 1, pageRev: 1, gpc: false, blocked: false, pageBlocked: false, local: null, cookie: null, consent: null, visited: false };
+  // Where the loaded page keeps the record: decided when it loaded.
+  const slot = () => (m.pageBlocked ? "cookie" : "local");
   const url = () => `${env.base}/test/model.html?rev=${m.rev}&gpc=${m.gpc ? 1 : 0}&blocked=${m.blocked ? 1 : 0}`;
   // A choice is recorded under the revision of the page it was made on.
   const choose = (decisions) => { m.consent = { ...decisions }; m[slot()] = { rev: m.pageRev, decisions: { ...decisions } }; };
@@ -96,6 +97,7 @@ async function runSession(steps) {
         case "visit": {
           m.visited = true;
           m.pageRev = m.rev;
+          m.pageBlocked = m.blocked;
           await page.goto(url());
           const stored = m[slot()];
           if (stored && stored.rev === m.rev) m.consent = { ...stored.decisions };
@@ -135,7 +137,7 @@ async function runSession(steps) {
           await page.evaluate((l) => Biscoito.setLanguage(l), s.lang);
           break;
         case "otherTab": {
-          if (m.blocked) continue; // a blocked tab cannot hear the other tab's storage
+          if (m.blocked || m.pageBlocked) continue; // a blocked tab neither writes nor hears localStorage
           const other = await context.newPage();
           await other.goto(url());
           await ready(other);
@@ -153,10 +155,11 @@ async function runSession(steps) {
         case "clearStorage":
           await page.evaluate(() => { try { localStorage.clear(); } catch {} });
           await context.clearCookies();
-          m.local = m.cookie = null;
+          if (!m.pageBlocked) m.local = null;
+          m.cookie = null;
           break;
         case "corruptStorage":
-          if (m.blocked) continue;
+          if (m.pageBlocked) continue;
           await page.evaluate(() => localStorage.setItem("biscoito-consent", '{"schema":1,"decisions":{"analytics":tru'));
           m.local = null;
           break;
