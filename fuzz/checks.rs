@@ -10,7 +10,9 @@ const NOW: u64 = 1_790_000_000_000;
 /// Any text as a site config: parsing, validation, the compliance lint and
 /// rendering never panic, and an accepted config never starts with consent.
 pub fn config_text(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let Ok(value) = json::parse(text) else { return };
     let _ = lint::lint(&value);
     if let Ok(config) = config::from_value(&value) {
@@ -29,7 +31,9 @@ pub fn config_text(data: &[u8]) {
 /// Any text in storage: reading it never panics, and only a record that
 /// checks against the config counts as consent.
 pub fn record_text(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let config = Config::default();
     let parsed = json::parse(text).map_err(|_| ());
     let checks = parsed

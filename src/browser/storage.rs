@@ -144,13 +144,17 @@ impl Store {
     }
 
     pub fn read(&self) -> Option<String> {
-        let primary = match self.backend {
+        // The mirror is written with every decision on every subdomain that
+        // shares it, so it is the latest word: a revocation made on a sibling
+        // must win over this subdomain's older localStorage copy.
+        if let Some(mirrored) = self.mirror.as_ref().and_then(|m| read_cookie(&m.name)) {
+            return Some(mirrored);
+        }
+        match self.backend {
             Backend::Local => LocalStorage::raw().get_item(&self.key).ok().flatten(),
             Backend::Cookie => read_cookie(&self.key),
             Backend::Memory => self.memory.clone(),
-        };
-        // The mirror lets a choice made on one subdomain count on its siblings.
-        primary.or_else(|| self.mirror.as_ref().and_then(|m| read_cookie(&m.name)))
+        }
     }
 
     /// Stores `value` until `max_age_seconds` from now. Falls down the chain on failure.
