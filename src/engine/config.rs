@@ -446,6 +446,8 @@ fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
     let Some(mut f) = Fields::open(value, String::new(), problems) else {
         return config;
     };
+    // Editors' pointer to the JSON Schema: allowed, not used.
+    let _ = f.string("$schema");
     if let Some((lang, path)) = f.string("language") {
         if lang != "auto" {
             match parse_lang(&lang) {

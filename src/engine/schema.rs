@@ -265,6 +265,12 @@ const THEME: &[Field] = &[
 
 pub const ROOT: &[Field] = &[
     field(
+        "$schema",
+        Shape::Text { pattern: None, example: "./biscoito.schema.json" },
+        "Ignored by Biscoito; lets an editor find this schema.",
+        "Ignorado pelo Biscoito; permite que o editor encontre este esquema.",
+    ),
+    field(
         "language",
         Shape::Choice { options: &["auto", "pt-BR", "en", "es"], default: Some("auto") },
         "auto: the page's lang, then the browser's languages, then pt-BR.",
