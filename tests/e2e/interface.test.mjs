@@ -131,3 +131,15 @@ test("screenshots of both layers, light and dark, desktop and 320 px, for the do
     }
   }
 });
+
+test("the banner fades in only for visitors who have not asked for reduced motion", async () => {
+  for (const [reducedMotion, expected] of [["reduce", "none"], ["no-preference", "bsc-in"]]) {
+    const { context, page } = await visitor(env, { reducedMotion });
+    await page.goto(env.base + "/");
+    await ready(page);
+    await page.getByRole("button", { name: "Rejeitar todos" }).waitFor();
+    const animation = await page.evaluate(() => getComputedStyle(document.getElementById("biscoito").shadowRoot.querySelector(".banner")).animationName);
+    assert.equal(animation, expected, reducedMotion);
+    await context.close();
+  }
+});
