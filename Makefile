@@ -77,7 +77,7 @@ test-fuzz:
 MODEL_SESSIONS ?= 2000
 test-model: dist
 	.ci/setup.sh e2e
-	cd tests/e2e && BISCOITO_SESSIONS=$(MODEL_SESSIONS) node --test model.test.mjs
+	cd tests/e2e && BISCOITO_RANDOM_SEED=1 BISCOITO_SESSIONS=$(MODEL_SESSIONS) node --test model.test.mjs
 
 # Generated from src/engine/schema.rs; a native test fails while they are stale.
 docs:
