@@ -13,17 +13,19 @@ use web_sys::{Document, Element, HtmlScriptElement};
 use super::storage::{cookie_names, write_cookie};
 
 const STATE: &str = "data-biscoito-state";
-/// Attributes that belong to the gate, not to the script it releases.
 const GATED: &str = "script[type=\"text/plain\"][data-category]:not([data-biscoito-state]), iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])";
+/// Attributes that belong to the gate, not to the script it releases.
 const GATE_ATTRIBUTES: [&str; 5] = ["type", "data-category", "data-src", "data-type", STATE];
 
 /// Finds gated scripts and embeds still waiting, in document order, whose
 /// categories pass `allowed`, and releases them. Scripts run one after the
 /// other: an external one must finish loading before the next starts, so that
 /// inline code can rely on the libraries above it, as in a normal page.
-/// Returns the categories of everything released.
-pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> Vec<String> {
+/// Returns the categories of everything released, and the embeds that stay
+/// blocked and have no placeholder yet.
+pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Element>) {
     let mut released_categories = Vec::new();
+    let mut waiting_embeds = Vec::new();
     let mut queue = VecDeque::new();
     if let Ok(list) = document.query_selector_all(GATED) {
         for i in 0..list.length() {
@@ -31,12 +33,16 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> Vec<Strin
                 continue;
             };
             let categories = element.get_attribute("data-category").unwrap_or_default();
+            let is_script = element.tag_name().eq_ignore_ascii_case("script");
             if !allowed(&categories) {
+                if !is_script && placeholder_of(&element).is_none() {
+                    waiting_embeds.push(element);
+                }
                 continue;
             }
             let _ = element.set_attribute(STATE, "released");
             released_categories.push(categories);
-            if element.tag_name().eq_ignore_ascii_case("script") {
+            if is_script {
                 queue.push_back(element);
             } else if let Some(src) = element.get_attribute("data-src") {
                 remove_placeholder(&element);
@@ -45,34 +51,18 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> Vec<Strin
         }
     }
     run_in_order(Rc::new(RefCell::new(queue)));
-    released_categories
+    (released_categories, waiting_embeds)
 }
 
 /// Class of the element that stands in for a blocked embed, just before it.
 pub const PLACEHOLDER_CLASS: &str = "biscoito-placeholder";
 /// Marks an embed hidden by Biscoito (not by the site) while its placeholder shows.
 const HIDDEN_BY_US: &str = "data-biscoito-hidden";
-const BLOCKED_EMBEDS: &str = "iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])";
 
 fn placeholder_of(embed: &Element) -> Option<Element> {
     embed
         .previous_element_sibling()
         .filter(|e| e.class_list().contains(PLACEHOLDER_CLASS))
-}
-
-/// Embeds still blocked that have no placeholder yet.
-pub fn embeds_without_placeholder(document: &Document) -> Vec<Element> {
-    let mut out = Vec::new();
-    if let Ok(list) = document.query_selector_all(BLOCKED_EMBEDS) {
-        for i in 0..list.length() {
-            if let Some(embed) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
-                if placeholder_of(&embed).is_none() {
-                    out.push(embed);
-                }
-            }
-        }
-    }
-    out
 }
 
 /// Shows `markup` in place of `embed`, in a shadow root styled like the
@@ -150,9 +140,15 @@ fn remove_placeholder(embed: &Element) {
 
 /// Takes every placeholder away (to draw them again in another language).
 pub fn remove_placeholders(document: &Document) {
-    if let Ok(list) = document.query_selector_all(BLOCKED_EMBEDS) {
+    let mut selector = String::from(".");
+    selector.push_str(PLACEHOLDER_CLASS);
+    if let Ok(list) = document.query_selector_all(&selector) {
         for i in 0..list.length() {
-            if let Some(embed) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+            let embed = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<Element>().ok())
+                .and_then(|placeholder| placeholder.next_element_sibling());
+            if let Some(embed) = embed {
                 remove_placeholder(&embed);
             }
         }

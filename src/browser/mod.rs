@@ -100,8 +100,7 @@ fn js_to_value(js: &JsValue) -> Result<Value, String> {
         .ok()
         .and_then(|t| t.as_string())
         .ok_or_else(|| String::from("not JSON data (a cycle, a BigInt or a function)"))?;
-    let plain = js_sys::JSON::parse(&text).map_err(|_| String::from("not JSON data"))?;
-    plain_to_value(&plain, 0).ok_or_else(|| String::from("nested too deeply"))
+    parse_json(&text)
 }
 
 /// Walks data that came from `JSON.parse`. Reading it directly, rather than
@@ -141,9 +140,15 @@ fn plain_to_value(js: &JsValue, depth: usize) -> Option<Value> {
     Some(Value::Null)
 }
 
-fn parse_json_text(text: &str) -> Result<Value, ()> {
-    let js = js_sys::JSON::parse(text).map_err(|_| ())?;
-    plain_to_value(&js, 0).ok_or(())
+/// JSON text through the browser's parser; the error says what was wrong.
+fn parse_json(text: &str) -> Result<Value, String> {
+    let js = js_sys::JSON::parse(text).map_err(|e| {
+        Reflect::get(&e, &"message".into())
+            .ok()
+            .and_then(|m| m.as_string())
+            .unwrap_or_default()
+    })?;
+    plain_to_value(&js, 0).ok_or_else(|| String::from("nested too deeply"))
 }
 
 /// Validates a config, reporting each problem on the console. Invalid
@@ -177,16 +182,7 @@ fn inline_config(document: &Document) -> (Config, Vec<String>) {
     let Some(element) = document.get_element_by_id("biscoito-config") else {
         return (Config::default(), Vec::new());
     };
-    let text = element.text_content().unwrap_or_default();
-    let parsed = js_sys::JSON::parse(&text)
-        .map_err(|e| {
-            Reflect::get(&e, &"message".into())
-                .ok()
-                .and_then(|m| m.as_string())
-                .unwrap_or_default()
-        })
-        .and_then(|js| plain_to_value(&js, 0).ok_or_else(|| String::from("nested too deeply")));
-    checked_config(parsed)
+    checked_config(parse_json(&element.text_content().unwrap_or_default()))
 }
 
 fn page_language(document: &Document) -> Option<String> {
@@ -235,7 +231,7 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
         &browser_languages(&window),
     );
     let mut store = Store::open(&config.storage);
-    let stored = store.read().map(|text| parse_json_text(&text));
+    let stored = store.read().map(|text| parse_json(&text).map_err(|_| ()));
     let decision = evaluate(
         &config,
         stored,
@@ -390,36 +386,29 @@ thread_local! {
 /// The visitor allowed `categories` from an embed's placeholder: keep every
 /// other choice as it was.
 fn allow_more(categories: &str) {
+    // Record::decide keeps only the config's optional categories of this list.
     let Some(accepted) = with_app(|app| {
-        let mut on: Vec<String> = app
-            .config
-            .optional_categories()
-            .filter(|c| allows(&app.config, app.record.as_ref(), [c.id.as_str()]))
-            .map(|c| c.id.clone())
-            .collect();
-        for id in category_list(categories) {
-            if app.config.optional_categories().any(|c| c.id == id) && !on.iter().any(|o| o == id) {
-                on.push(id.to_owned());
-            }
-        }
-        on
+        app.record
+            .iter()
+            .flat_map(Record::accepted_ids)
+            .chain(category_list(categories))
+            .map(String::from)
+            .collect::<Vec<_>>()
     }) else {
         return;
     };
     decide(&accepted, Method::Custom);
 }
 
-/// Puts a placeholder, in the visitor's language, before every blocked embed that lacks one.
-fn show_placeholders() {
-    let Some(document) = document() else { return };
-    let embeds = gate::embeds_without_placeholder(&document);
+/// Puts a placeholder, in the visitor's language, before each of `embeds`.
+fn show_placeholders(embeds: &[Element]) {
     if embeds.is_empty() {
         return;
     }
     ALLOW_EMBED.with(|on_click| {
         with_app(|app| {
             let Some(ui) = &app.ui else { return };
-            for embed in &embeds {
+            for embed in embeds {
                 let categories = embed.get_attribute("data-category").unwrap_or_default();
                 let title = embed
                     .get_attribute("title")
@@ -453,11 +442,11 @@ fn release_pending() {
         with_app(|app| allows(&app.config, app.record.as_ref(), category_list(categories)))
             .unwrap_or(false)
     };
-    let released = gate::release(&document, &allowed);
+    let (released, waiting_embeds) = gate::release(&document, &allowed);
     if !released.is_empty() {
         with_app(|app| app.released.extend(released));
     }
-    show_placeholders();
+    show_placeholders(&waiting_embeds);
 }
 
 fn send_receipt(record: Option<&Record>) {
@@ -656,7 +645,10 @@ fn wire_page_once(window: &Window, document: &Document) {
 
 fn reload_from_storage() {
     let Some((previous, current)) = with_app(|app| {
-        let stored = app.store.read().map(|text| parse_json_text(&text));
+        let stored = app
+            .store
+            .read()
+            .map(|text| parse_json(&text).map_err(|_| ()));
         let current = evaluate(
             &app.config,
             stored,
@@ -779,7 +771,7 @@ pub fn set_language(code: &str) -> bool {
         warn("biscoito: setLanguage accepts \"pt-BR\", \"en\" or \"es\"");
         return false;
     };
-    with_app(|app| {
+    let switched = with_app(|app| {
         app.lang = lang;
         let (config, record) = (&app.config, app.record.as_ref());
         if let Some(ui) = &mut app.ui {
@@ -795,13 +787,13 @@ pub fn set_language(code: &str) -> bool {
             }
         }
     })
-    .is_some_and(|()| {
-        if let Some(document) = document() {
-            gate::remove_placeholders(&document);
-        }
-        show_placeholders();
-        true
-    })
+    .is_some();
+    // Placeholders are drawn again in the new language.
+    if let (true, Some(document)) = (switched, document()) {
+        gate::remove_placeholders(&document);
+        release_pending();
+    }
+    switched
 }
 
 /// Looks again for gated scripts and embeds added since the last look.
