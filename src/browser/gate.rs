@@ -84,7 +84,8 @@ pub fn insert_placeholder(
         .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
         .ok()?;
     let own = sheets.slice(0, sheets.length());
-    let mut css = String::from(":host{display:block;max-width:100%}.placeholder{height:100%}");
+    let mut css =
+        String::from(":host{display:block;max-width:100%}.root,.placeholder{height:100%}");
     let number = |name: &str| {
         embed
             .get_attribute(name)

@@ -23,7 +23,8 @@ test("a blocked embed shows a placeholder in the visitor's language and loads on
   assert.match(shown[0], /^Vídeo: como pedir atendimentoEste conteúdo vem de outro site e usa cookies de Vídeos\./);
   assert.match(shown[2], /Estatísticas, Vídeos/, "an embed needing two categories names both");
   assert.equal(await page.locator("iframe.video").isVisible(), false, "the empty frame is hidden behind its placeholder");
-  const size = await page.locator(".biscoito-placeholder").first().boundingBox();
+  // The visible box inside the placeholder, not only its host, keeps the shape.
+  const size = await page.locator(".biscoito-placeholder .placeholder").first().boundingBox();
   assert.ok(Math.abs(size.width / size.height - 16 / 9) < 0.05, `placeholder keeps the frame's shape: ${size.width}x${size.height}`);
 
   await page.evaluate(() => Biscoito.setLanguage("en"));
