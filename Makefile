@@ -15,7 +15,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model
+.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench
 
 setup:
 	.ci/setup.sh all
@@ -26,7 +26,8 @@ dist:
 	wasm-pack --quiet build --release --no-pack --target $(TARGET) --out-dir target/wasm-pack
 	rm -rf dist && mkdir -p dist
 	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers target/wasm-pack/biscoito_bg.wasm -o dist/biscoito_bg.wasm
-	{ echo '(function(){'; cat target/wasm-pack/biscoito.js src/browser/loader.js; echo '})();'; } > dist/biscoito.js
+	{ echo '(function(){'; cat target/wasm-pack/biscoito.js src/browser/loader.js; echo '})();'; } > target/wasm-pack/bundle.js
+	terser target/wasm-pack/bundle.js --compress passes=2 --mangle --ecma 2017 --output dist/biscoito.js
 	@$(MAKE) --no-print-directory size
 
 # Prints gzipped sizes and fails over the budget in wasm-pack.toml.
@@ -75,6 +76,13 @@ test-fuzz:
 
 # The randomized session test in long mode (make test runs a quick 12 sessions).
 MODEL_SESSIONS ?= 2000
+# Biscoito beside vanilla-cookieconsent, Klaro and tarteaucitron; figures go
+# to docs/bench/. Not part of `make test`: it measures, it does not judge.
+BENCH_RUNS ?= 15
+bench: dist
+	.ci/setup.sh bench
+	cd bench && BENCH_RUNS=$(BENCH_RUNS) node bench.mjs
+
 test-model: dist
 	.ci/setup.sh e2e
 	cd tests/e2e && BISCOITO_RANDOM_SEED=1 BISCOITO_SESSIONS=$(MODEL_SESSIONS) node --test model.test.mjs

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything `make demo` and `make test` need on a fresh machine,
 # skipping each piece that is already there. Safe to run again and again.
-# Usage: .ci/setup.sh [wasm|browsers|e2e|all]
+# Usage: .ci/setup.sh [wasm|browsers|e2e|bench|all]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,7 +41,8 @@ setup_wasm() {
     cargo_install wasm-pack --version "=$WASM_PACK_VERSION" --force
   fi
   # Debian's binaryen is too old for current rustc output; npm's works.
-  if [ ! -x tests/e2e/node_modules/.bin/wasm-opt ]; then setup_node; fi
+  # terser, from the same package.json, minifies the JS glue.
+  setup_node
 }
 
 setup_node() {
@@ -49,6 +50,15 @@ setup_node() {
     say "installing npm packages for the build and end-to-end tests"
     (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
     touch tests/e2e/node_modules
+  fi
+}
+
+# The bench's own packages: the consent managers it compares, pinned.
+setup_bench() {
+  if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules ]; then
+    say "installing npm packages for the bench"
+    (cd bench && npm ci --no-audit --no-fund --loglevel=error)
+    touch bench/node_modules
   fi
 }
 
@@ -79,6 +89,7 @@ case "$what" in
   wasm) setup_wasm ;;
   browsers) setup_browsers ;;
   e2e) setup_node ;;
+  bench) setup_browsers; setup_bench ;;
   all) setup_wasm; setup_browsers; setup_node ;;
-  *) echo "usage: $0 [wasm|browsers|e2e|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [wasm|browsers|e2e|bench|all]" >&2; exit 2 ;;
 esac
