@@ -1,0 +1,274 @@
+// make bench: loads the same portal with Biscoito and with the consent
+// managers a maintainer would otherwise pick, in alternating order, cold
+// cache, with and without 4x CPU throttling, and writes what every visitor
+// pays into docs/bench/ (results.json, chart.svg). Not part of `make test`:
+// the figures describe this machine, they are not pass/fail.
+//
+//   BENCH_RUNS=15 (per manager, per throttle, per scenario)   CHROMIUM_PATH=/usr/bin/chromium
+import { readFile, writeFile, mkdir } from "node:fs/promises";
+import { readFileSync } from "node:fs";
+import { join, normalize, resolve, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { gzipSync, brotliCompressSync, constants as zlib } from "node:zlib";
+import { execSync } from "node:child_process";
+import os from "node:os";
+import { chromium } from "playwright-core";
+import { MANAGERS, BASELINE } from "./managers.mjs";
+import { serve, fileFor } from "./server.mjs";
+import { chart } from "./chart.mjs";
+
+const here = resolve(fileURLToPath(import.meta.url), "..");
+const root = resolve(here, "..");
+const RUNS = Number(process.env.BENCH_RUNS || 15);
+const THROTTLES = [1, 4];
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+  "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync", "--enable-precise-memory-info"];
+const EVERYONE = [...MANAGERS, BASELINE];
+
+// --- what runs in the page before anything else: observers for the banner,
+// long tasks and layout shifts. The banner counts once it has a box; the
+// first animation frame that finds it is the frame that paints it.
+function probe(bannerSource) {
+  const bench = (window.__bench = { longTasks: [], cls: 0 });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => bench.longTasks.push(e.duration)))
+    .observe({ type: "longtask", buffered: true });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (!e.hadRecentInput) bench.cls += e.value; }))
+    .observe({ type: "layout-shift", buffered: true });
+  if (!bannerSource) return;
+  const find = new Function(`return (${bannerSource})`)();
+  const shown = () => {
+    const el = find();
+    if (!el) return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== "hidden";
+  };
+  const frame = () => {
+    if (shown()) bench.banner = performance.now();
+    else requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+// Stand-in for gtag.js: records when it ran and sets _ga like the real one.
+const GTAG_STUB = "window.__bench&&(window.__bench.gtagRan=performance.now());" +
+  "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';";
+
+async function newVisitor(browser, storageState) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState });
+  const google = [];
+  await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => {
+    google.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: "text/javascript", body: GTAG_STUB });
+  });
+  return { context, google };
+}
+
+async function measure(browser, base, manager, { throttle, returning, state }) {
+  const { context, google } = await newVisitor(browser, returning ? state : undefined);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Performance.enable");
+  if (throttle > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+  await page.addInitScript(probe, manager.banner ? manager.banner.toString() : null);
+  const files = new Set();
+  page.on("requestfinished", (request) => {
+    const path = new URL(request.url()).pathname;
+    if (manager.files && path.startsWith(manager.files)) files.add(path);
+  });
+  await page.goto(`${base}/${manager.name}.html`, { waitUntil: "load" });
+  if (manager.banner && returning) {
+    await page.waitForFunction(() => window.__bench.gtagRan !== undefined, null, { timeout: 30000 });
+  } else if (manager.banner) {
+    await page.waitForFunction(() => window.__bench.banner !== undefined, null, { timeout: 30000 });
+  }
+  // Let late long tasks, layout shifts and timers land before reading them.
+  await page.waitForTimeout(500);
+  const inPage = await page.evaluate(() => {
+    const b = window.__bench;
+    const tag = performance.getEntriesByType("resource").find((e) => e.name.includes("googletagmanager.com/gtag/js"));
+    return { banner: b.banner, gtagRequested: tag ? tag.startTime : undefined, gtagRan: b.gtagRan, longTasks: b.longTasks, cls: b.cls };
+  });
+  const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
+  await cdp.send("HeapProfiler.collectGarbage");
+  const heap = await cdp.send("Runtime.getHeapUsage");
+  await context.close();
+  return {
+    manager: manager.name,
+    throttle,
+    returning,
+    bannerMs: returning ? undefined : inPage.banner,
+    returningMs: returning ? (inPage.gtagRequested ?? inPage.gtagRan) : undefined,
+    scriptMs: metrics.ScriptDuration * 1000,
+    taskMs: metrics.TaskDuration * 1000,
+    longTasks: inPage.longTasks.length,
+    longestTaskMs: Math.max(0, ...inPage.longTasks),
+    cls: inPage.cls,
+    memoryBytes: heap.usedSize + (heap.backingStorageSize || 0),
+    googleRequests: google.length,
+    files: [...files],
+  };
+}
+
+// The stored consent a returning visitor brings: accept all once, keep the storage.
+async function acceptedState(browser, base, manager) {
+  const { context, google } = await newVisitor(browser);
+  const page = await context.newPage();
+  await page.addInitScript(probe, manager.banner.toString());
+  await page.goto(`${base}/${manager.name}.html`);
+  await page.waitForFunction(() => window.__bench.banner !== undefined, null, { timeout: 30000 });
+  if (google.length) throw new Error(`${manager.name}: Google was contacted before consent; the bench page is wrong`);
+  // tarteaucitron draws its banner before its service list has loaded; a
+  // click that early is stored without the service. Not measured: set-up.
+  await page.waitForTimeout(1000);
+  await page.evaluate(`(${manager.acceptAll.toString()})()`);
+  await page.waitForFunction(() => window.__bench.gtagRan !== undefined, null, { timeout: 30000 });
+  await page.waitForTimeout(300);
+  const state = await context.storageState();
+  await context.close();
+  return state;
+}
+
+// --- statistics
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+const spread = (xs) => ({ median: median(xs), min: Math.min(...xs), max: Math.max(...xs), runs: xs.length });
+
+function seededShuffle(items, seed) {
+  const out = [...items];
+  let x = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+async function bytesOf(paths) {
+  let raw = 0, gzip = 0, brotli = 0;
+  for (const path of paths) {
+    const body = await readFile(fileFor(path));
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+    brotli += brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }).length;
+  }
+  return { raw, gzip, brotli, files: [...paths].sort() };
+}
+
+function versions() {
+  const pkg = (name) => JSON.parse(readFileSync(join(here, "node_modules", name, "package.json"), "utf8")).version;
+  const cargo = readFileSync(join(root, "Cargo.toml"), "utf8").match(/^version = "([^"]+)"/m)[1];
+  let commit = "";
+  try { commit = execSync("git rev-parse --short HEAD", { cwd: root }).toString().trim(); } catch { /* not a checkout */ }
+  return {
+    biscoito: `${cargo}${commit ? ` (${commit})` : ""}`,
+    "vanilla-cookieconsent": pkg("vanilla-cookieconsent"),
+    klaro: pkg("klaro"),
+    tarteaucitronjs: pkg("tarteaucitronjs"),
+    "playwright-core": pkg("playwright-core"),
+  };
+}
+
+// --- the run
+const { server, port } = await serve();
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const states = {};
+for (const manager of MANAGERS) {
+  states[manager.name] = await acceptedState(browser, base, manager).catch((error) => {
+    throw new Error(`${manager.name}: could not store an accepted consent: ${error.message}`);
+  });
+}
+
+const samples = [];
+const scenarios = [];
+for (const throttle of THROTTLES) for (const returning of [false, true]) scenarios.push({ throttle, returning });
+for (let run = 0; run < RUNS; run++) {
+  for (const [index, scenario] of scenarios.entries()) {
+    const order = seededShuffle(scenario.returning ? MANAGERS : EVERYONE, 1 + run * 31 + index);
+    for (const manager of order) {
+      const sample = await measure(browser, base, manager, { ...scenario, state: states[manager.name] });
+      if (!scenario.returning && sample.googleRequests) throw new Error(`${manager.name}: Google contacted before consent`);
+      samples.push(sample);
+    }
+  }
+  process.stdout.write(`run ${run + 1}/${RUNS}\r`);
+}
+const chromiumVersion = browser.version();
+await browser.close();
+server.close();
+
+const pick = (m, f, key) => samples.filter((s) => s.manager === m && f(s)).map((s) => s[key]).filter((v) => v !== undefined);
+const baselineMemory = median(pick("none", () => true, "memoryBytes"));
+const baselineScript = Object.fromEntries(THROTTLES.map((t) => [t, median(pick("none", (s) => s.throttle === t, "scriptMs"))]));
+const summary = {};
+for (const manager of MANAGERS) {
+  const firstVisit = samples.find((s) => s.manager === manager.name && !s.returning);
+  const row = { label: manager.label, bytes: await bytesOf(firstVisit.files) };
+  for (const t of THROTTLES) {
+    const first = (s) => s.throttle === t && !s.returning;
+    const again = (s) => s.throttle === t && s.returning;
+    row[`cpu${t}x`] = {
+      bannerMs: spread(pick(manager.name, first, "bannerMs")),
+      returningMs: spread(pick(manager.name, again, "returningMs")),
+      scriptMs: spread(pick(manager.name, first, "scriptMs").map((v) => v - baselineScript[t])),
+      longTasks: spread(pick(manager.name, first, "longTasks")),
+      longestTaskMs: spread(pick(manager.name, first, "longestTaskMs")),
+      cls: spread(pick(manager.name, first, "cls")),
+      memoryBytes: spread(pick(manager.name, first, "memoryBytes").map((v) => v - baselineMemory)),
+    };
+  }
+  summary[manager.name] = row;
+}
+
+const environment = {
+  date: new Date().toISOString().slice(0, 10),
+  machine: `${os.cpus()[0]?.model?.trim() || "unknown CPU"}, ${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.type()} ${os.release()}`,
+  chromium: chromiumVersion,
+  node: process.version,
+  versions: versions(),
+  runs: RUNS,
+};
+
+// --- the table
+const ratio = (v, b) => (b > 0 ? `${(v / b).toFixed(1)}×` : "–");
+const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
+const ms = (n) => `${n.toFixed(0)} ms`;
+const b = summary.biscoito;
+const lines = [];
+lines.push(`Biscoito bench, ${environment.date}, ${environment.machine}, Chromium ${environment.chromium}, ${RUNS} runs each`);
+lines.push("medians (min–max); ratio = manager / Biscoito\n");
+const columns = ["manager", "gzip", "brotli", "banner 1×", "banner 4×", "returning 1×", "returning 4×", "script 4×", "long tasks 4×", "CLS", "memory"];
+const rows = [columns];
+for (const [name, row] of Object.entries(summary)) {
+  const c1 = row.cpu1x, c4 = row.cpu4x;
+  const cell = (s, base, fmt) => `${fmt(s.median)} (${fmt(s.min)}–${fmt(s.max)})${name === "biscoito" ? "" : ` ${ratio(s.median, base.median)}`}`;
+  rows.push([
+    row.label,
+    `${kb(row.bytes.gzip)}${name === "biscoito" ? "" : ` ${ratio(row.bytes.gzip, b.bytes.gzip)}`}`,
+    `${kb(row.bytes.brotli)}${name === "biscoito" ? "" : ` ${ratio(row.bytes.brotli, b.bytes.brotli)}`}`,
+    cell(c1.bannerMs, b.cpu1x.bannerMs, ms),
+    cell(c4.bannerMs, b.cpu4x.bannerMs, ms),
+    cell(c1.returningMs, b.cpu1x.returningMs, ms),
+    cell(c4.returningMs, b.cpu4x.returningMs, ms),
+    cell(c4.scriptMs, b.cpu4x.scriptMs, ms),
+    `${c4.longTasks.median} (longest ${ms(c4.longestTaskMs.max)})`,
+    `${c1.cls.max.toFixed(3)}`,
+    `${kb(c1.memoryBytes.median)}`,
+  ]);
+}
+const widths = columns.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i])).join("  "));
+const table = lines.join("\n");
+console.log(`\n${table}`);
+
+const out = join(root, "docs", "bench");
+await mkdir(out, { recursive: true });
+await writeFile(join(out, "results.json"), `${JSON.stringify({ environment, summary, samples }, null, 1)}\n`);
+await writeFile(join(out, "results.txt"), `${table}\n`);
+await writeFile(join(out, "chart.svg"), chart(environment, summary));
+console.log(`\nwrote ${join("docs", "bench")}/results.json, results.txt, chart.svg`);

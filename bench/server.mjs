@@ -1,0 +1,43 @@
+// The bench's static server: the portal pages generated from managers.mjs,
+// Biscoito from dist/ at /biscoito/, the other managers from node_modules/
+// at /vendor/. Run alone (`node server.mjs`) to look at the pages by hand.
+import { createServer } from "node:http";
+import { readFile } from "node:fs/promises";
+import { join, normalize, resolve, extname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { MANAGERS, BASELINE, page as portal, PORTAL_CSS } from "./managers.mjs";
+
+const here = resolve(fileURLToPath(import.meta.url), "..");
+const root = resolve(here, "..");
+const TYPES = { ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".html": "text/html; charset=utf-8" };
+const EVERYONE = [...MANAGERS, BASELINE];
+
+export function fileFor(path) {
+  if (path.startsWith("/biscoito/")) return join(root, "dist", normalize(path.slice("/biscoito/".length)));
+  if (path.startsWith("/vendor/")) return join(here, "node_modules", normalize(path.slice("/vendor/".length)));
+  return null;
+}
+
+export function serve(port = 0) {
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
+    const send = (type, body) => res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+    const manager = EVERYONE.find((m) => path === `/${m.name}.html`);
+    if (manager) return send(TYPES[".html"], portal(manager));
+    if (path === "/portal.css") return send(TYPES[".css"], PORTAL_CSS);
+    if (path === "/privacidade.html") return send(TYPES[".html"], "<!doctype html><html lang=pt-BR><title>Privacidade</title><h1>Privacidade</h1>");
+    const file = fileFor(path);
+    if (!file || !(file.startsWith(join(root, "dist")) || file.startsWith(join(here, "node_modules")))) return res.writeHead(404).end();
+    try {
+      send(TYPES[extname(file)] || "application/octet-stream", await readFile(file));
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  return new Promise((ok) => server.listen(port, "127.0.0.1", () => ok({ server, port: server.address().port })));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { port } = await serve(Number(process.env.PORT || 8081));
+  console.log(`bench pages: ${EVERYONE.map((m) => `http://127.0.0.1:${port}/${m.name}.html`).join("  ")}`);
+}
