@@ -73,7 +73,9 @@ async function runSession(steps) {
   page.on("pageerror", (e) => errors.push(e.message));
 
   // The model.
-  const m = { rev: 1, pageRev: 1, gpc: false, blocked: false, pageBlocked: false, local: null, cookie: null, consent: null, visited: false };
+  // servedRev: the newest revision any page has loaded with. Publishing a
+  // revision changes nothing in the browser until a page of it loads.
+  const m = { rev: 1, pageRev: 1, servedRev: 1, gpc: false, blocked: false, pageBlocked: false, local: null, cookie: null, consent: null, visited: false };
   // Where the loaded page keeps the record: decided when it loaded.
   const slot = () => (m.pageBlocked ? "cookie" : "local");
   const url = () => `${env.base}/test/model.html?rev=${m.rev}&gpc=${m.gpc ? 1 : 0}&blocked=${m.blocked ? 1 : 0}`;
@@ -109,6 +111,7 @@ async function runSession(steps) {
         case "visit": {
           m.visited = true;
           m.pageRev = m.rev;
+          m.servedRev = m.rev;
           m.pageBlocked = m.blocked;
           await page.goto(url());
           const stored = m[slot()];
@@ -151,6 +154,7 @@ async function runSession(steps) {
         case "otherTab": {
           if (m.blocked || m.pageBlocked) continue; // a blocked tab neither writes nor hears localStorage
           const other = await context.newPage();
+          m.servedRev = m.rev;
           await other.goto(url());
           await ready(other);
           await other.evaluate((yes) => (yes ? Biscoito.acceptAll() : Biscoito.rejectAll()), s.accept);
@@ -239,9 +243,9 @@ async function check(page, context, m, requests, navigations) {
   const thisView = requests.filter((r) => r.page === page && r.nav === navigations);
   if (!allowed.analytics) {
     if (thisView.some((r) => GOOGLE.test(r.host))) return "a request reached Google without analytics consent";
-    // Cookies are shared by every tab: another tab on the current policy
-    // revision may hold consent this stale page cannot use.
-    const current = [m.local, m.cookie].some((r) => r && r.rev === m.rev && r.decisions.analytics);
+    // Cookies are shared by every tab: another tab on the newest revision
+    // served may hold consent this stale page cannot use.
+    const current = [m.local, m.cookie].some((r) => r && r.rev === m.servedRev && r.decisions.analytics);
     if (!current && cookies.some((c) => c.startsWith("_ga"))) return `analytics cookies without consent: ${cookies}`;
     if (view.measured) return "the gated statistics script ran without consent";
   }
