@@ -6,6 +6,8 @@
 //! runs synchronously inside many of our calls (released inline scripts,
 //! event listeners), and it may call back into the API.
 
+#[cfg(feature = "checker")]
+mod checker;
 mod ga;
 mod gate;
 mod storage;
@@ -255,16 +257,6 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
             storage::seconds_until(now_ms(), record.expires_ms),
         );
     }
-    let ui = Ui::mount(&document, &config);
-    if let Some(ui) = &ui {
-        ui.set_language(lang);
-        if decision.show_banner {
-            ui.show_banner(&config, lang);
-        } else {
-            ui.set_reopen(&config, lang, true);
-        }
-        wire_shadow_root(&ui.root);
-    }
     let analytics = match (&config.google_analytics, &shim) {
         (Some(ga), Some(shim)) => {
             if Reflect::get(&window, &"gtag".into())
@@ -282,6 +274,7 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
         _ => None,
     };
     let first_decision = decision.store;
+    let show_banner = decision.show_banner;
     let record = decision.record;
     APP.with(|cell| {
         *cell.borrow_mut() = Some(App {
@@ -290,14 +283,29 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
             lang,
             record: record.clone(),
             store,
-            ui,
+            ui: None,
             analytics,
             shim,
             released: Vec::new(),
         });
     });
     wire_page_once(&window, &document);
+    // What the stored consent allows is released before the interface is
+    // drawn: a returning visitor's analytics start sooner, and a first
+    // visit has nothing optional to release.
     apply(None);
+    with_app(|app| {
+        app.ui = Ui::mount(&document, &app.config);
+        if let Some(ui) = &app.ui {
+            ui.set_language(lang);
+            if show_banner {
+                ui.show_banner(&app.config, lang);
+            } else {
+                ui.set_reopen(&app.config, lang, true);
+            }
+            wire_shadow_root(&ui.root);
+        }
+    });
     dispatch("biscoito:ready", record.as_ref());
     if first_decision {
         send_receipt(record.as_ref());
