@@ -15,7 +15,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench
+.PHONY: setup dist checker size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench
 
 setup:
 	.ci/setup.sh all
@@ -38,12 +38,18 @@ size:
 	printf 'dist/ total gzipped: %d bytes (budget %d)\n' $$total $(BUDGET); \
 	if [ $$total -gt $(BUDGET) ]; then echo "dist/ is over the budget in wasm-pack.toml" >&2; exit 1; fi
 
-demo: dist
+demo: dist checker
 	.ci/setup.sh e2e
 	@echo "Serving the demo portals on http://localhost:$(PORT)/ (Ctrl+C to stop)"
 	node tests/e2e/server.mjs $(PORT)
 
-test: setup lint test-native test-wasm dist test-e2e
+test: setup lint test-native test-wasm dist checker test-e2e
+
+# The configurator's module (www/configurador/): the banner plus check(),
+# built with the `checker` feature into target/checker/, never into dist/.
+checker:
+	.ci/setup.sh wasm
+	wasm-pack --quiet build --release --no-pack --target web --out-dir target/checker -- --features checker
 
 test-native:
 	cargo test

@@ -1,5 +1,5 @@
 // Static server for the demo portals and the end-to-end tests: www/ at /,
-// dist/ at /biscoito/. Pages under /csp/ are sent with a strict
+// dist/ at /biscoito/, the configurator's checker module at /checker/. Pages under /csp/ are sent with a strict
 // Content-Security-Policy that reports violations to /csp-report.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -27,10 +27,10 @@ export function serve(port = 0) {
     }
     let path = decodeURIComponent(url.pathname);
     if (path.endsWith("/")) path += "index.html";
-    const file = path.startsWith("/biscoito/")
-      ? join(root, "dist", normalize(path.slice("/biscoito/".length)))
-      : join(root, "www", normalize(path));
-    if (!file.startsWith(join(root, "dist")) && !file.startsWith(join(root, "www"))) {
+    const mounts = [["/biscoito/", join(root, "dist")], ["/checker/", join(root, "target", "checker")], ["/", join(root, "www")]];
+    const [prefix, dir] = mounts.find(([p]) => path.startsWith(p));
+    const file = join(dir, normalize(path.slice(prefix.length)));
+    if (!file.startsWith(dir)) {
       res.writeHead(403).end();
       return;
     }
@@ -38,6 +38,9 @@ export function serve(port = 0) {
       const body = await readFile(file);
       const headers = { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-store" };
       if (path.startsWith("/csp/")) headers["content-security-policy"] = STRICT_CSP;
+      // Like a CDN: the module may be fetched from another origin (the
+      // configurator's sandboxed preview has an opaque one).
+      if (prefix === "/biscoito/") headers["access-control-allow-origin"] = "*";
       res.writeHead(200, headers).end(body);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");

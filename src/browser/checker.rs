@@ -1,0 +1,83 @@
+//! The configurator's entry point (`www/configurador/`), compiled only with
+//! the `checker` feature into a separate module: the validator's messages
+//! are in every visitor's bundle, the compliance lint is not.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::prelude::*;
+
+use super::parse_json;
+use crate::engine::{config, lint};
+
+fn set(target: &Object, key: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &key.into(), value);
+}
+
+/// Checks a config the way `biscoito check` does and writes the snippet a
+/// site pastes into its template. Returns `{ errors, findings, snippet }`:
+/// `errors` are the validator's lines (the banner would refuse the config),
+/// `findings` the compliance lint's `{ path, ptBR, en }`, and `snippet` is
+/// null unless the text is valid JSON.
+#[wasm_bindgen(unchecked_return_type = "CheckResult")]
+pub fn check(text: &str, script_url: &str) -> JsValue {
+    let out = Object::new();
+    let errors = Array::new();
+    let findings = Array::new();
+    let mut snippet = JsValue::NULL;
+    match parse_json(text) {
+        Err(message) => {
+            let mut line = String::from("biscoito config: not valid JSON: ");
+            line.push_str(&message);
+            errors.push(&line.into());
+        }
+        Ok(value) => {
+            if let Err(problems) = config::from_value(&value) {
+                for problem in problems {
+                    errors.push(&problem.line().into());
+                }
+            }
+            for finding in lint::lint(&value) {
+                let item = Object::new();
+                set(&item, "path", &finding.path.into());
+                set(&item, "ptBR", &finding.pt_br.into());
+                set(&item, "en", &finding.en.into());
+                findings.push(&item);
+            }
+            snippet = snippet_for(text, script_url).map_or(JsValue::NULL, JsValue::from);
+        }
+    }
+    set(&out, "errors", &errors);
+    set(&out, "findings", &findings);
+    set(&out, "snippet", &snippet);
+    out.into()
+}
+
+/// The two tags for the site's <head>. The JSON is re-indented by the
+/// browser and every `</` is written `<\/` (the same string in JSON), so a
+/// text containing `</script>` cannot end the config's script element early.
+fn snippet_for(text: &str, script_url: &str) -> Option<String> {
+    let value = js_sys::JSON::parse(text).ok()?;
+    let pretty = js_sys::JSON::stringify_with_replacer_and_space(&value, &JsValue::NULL, &2.into())
+        .ok()?
+        .as_string()?;
+    let mut out = String::from("<script type=\"application/json\" id=\"biscoito-config\">\n");
+    out.push_str(&pretty.replace("</", "<\\/"));
+    out.push_str("\n</script>\n<script src=\"");
+    out.push_str(&html_attribute(script_url));
+    out.push_str("\" defer></script>\n");
+    Some(out)
+}
+
+fn html_attribute(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('"', "&quot;")
+        .replace('<', "&lt;")
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const CHECK_RESULT: &str = r#"
+export interface CheckResult {
+  errors: string[];
+  findings: { path: string; ptBR: string; en: string }[];
+  snippet: string | null;
+}
+"#;
