@@ -38,7 +38,7 @@ test("reject, reload: no banner, no analytics; accept later from the preferences
   assert.equal(await page.getByRole("button", { name: "Rejeitar todos" }).count(), 0);
   const record = await page.evaluate(() => Biscoito.consent());
   assert.equal(record.method, "reject-all");
-  assert.deepEqual(record.decisions, { necessary: true, analytics: false });
+  assert.deepEqual(record.decisions, { necessary: true, analytics: false, videos: false });
   await page.reload();
   await ready(page);
   await page.waitForTimeout(300);
