@@ -11,11 +11,12 @@ TARGET := $(call setting,target)
 WASM_OPT_LEVEL := $(call setting,wasm_opt_level)
 BROWSERS := $(foreach b,$(call setting,browsers),--$(b))
 BUDGET := $(call setting,dist_gzip_bytes)
+VERSION := $(shell awk -F'"' '/^version = / { print $$2; exit }' Cargo.toml)
 PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist checker size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench
+.PHONY: setup dist checker release size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench
 
 setup:
 	.ci/setup.sh all
@@ -100,9 +101,35 @@ docs:
 	cargo run --quiet --bin biscoito -- reference en > docs/config-reference.en.md
 	cargo run --quiet --bin biscoito -- reference pt-BR > docs/config-reference.pt-BR.md
 
-pkg:
-	.ci/setup.sh wasm
-	wasm-pack build --release --target web --out-dir pkg
+# The npm package: wasm-pack's ES module (for bundlers, with types) plus the
+# drop-in script of dist/ under dist/, which is what unpkg/jsdelivr serve.
+# Publishing: docs/RELEASING.md.
+pkg: dist
+	wasm-pack --quiet build --release --target web --out-dir pkg
+	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers pkg/biscoito_bg.wasm -o pkg/biscoito_bg.wasm
+	mkdir -p pkg/dist && cp dist/biscoito.js dist/biscoito_bg.wasm pkg/dist/
+	cp LICENSE-MIT LICENSE-APACHE docs/biscoito.schema.json pkg/
+	node scripts/npm-package.mjs pkg/package.json
+	cd pkg && npm pack --dry-run 2>&1 | grep -E "notice (name|version|total files|package size):"
+
+# A release archive of dist/ with checksums, reproducible byte for byte from
+# the same commit. On a tag it must be the tag of Cargo.toml's version.
+RELEASE_DIR := target/release-artifacts
+release: dist docs
+	@tag=$$(git describe --exact-match --tags HEAD 2>/dev/null || true); \
+	if [ -n "$$tag" ] && [ "$$tag" != "v$(VERSION)" ]; then \
+	  echo "tag $$tag does not match Cargo.toml's version $(VERSION)" >&2; exit 1; fi; \
+	if [ -z "$$tag" ]; then echo "note: HEAD is not tagged; building an untagged archive of $(VERSION)"; fi
+	rm -rf $(RELEASE_DIR) && mkdir -p $(RELEASE_DIR)/biscoito-$(VERSION)
+	cp dist/biscoito.js dist/biscoito_bg.wasm README.md docs/LEIAME.md LICENSE-MIT LICENSE-APACHE \
+	  docs/biscoito.schema.json docs/config-reference.en.md docs/config-reference.pt-BR.md $(RELEASE_DIR)/biscoito-$(VERSION)/
+	cd $(RELEASE_DIR) && tar --sort=name --mtime=@$$(git log -1 --format=%ct) --owner=0 --group=0 --numeric-owner \
+	  -cf - biscoito-$(VERSION) | gzip -9n > biscoito-$(VERSION).tar.gz
+	cd $(RELEASE_DIR)/biscoito-$(VERSION) && sha256sum biscoito.js biscoito_bg.wasm > ../SHA256SUMS
+	cd $(RELEASE_DIR) && sha256sum biscoito-$(VERSION).tar.gz >> SHA256SUMS && rm -rf biscoito-$(VERSION)
+	cd $(RELEASE_DIR) && mkdir check && tar -xzf biscoito-$(VERSION).tar.gz -C check && \
+	  (cd check/biscoito-$(VERSION) && grep -v tar.gz ../../SHA256SUMS | sha256sum -c --quiet) && rm -rf check
+	@echo "$(RELEASE_DIR)/:"; cat $(RELEASE_DIR)/SHA256SUMS
 
 clean:
 	rm -rf dist pkg target/wasm-pack
