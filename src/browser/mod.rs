@@ -247,9 +247,9 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
         line.push_str(why.as_str());
         line.push_str("); nothing optional runs until the visitor chooses again");
         web_sys::console::info_1(&line.into());
-        if !decision.store {
-            store.clear();
-        }
+    }
+    if decision.clear_stored {
+        store.clear();
     }
     if let (true, Some(record)) = (decision.store, &decision.record) {
         store.write(
@@ -294,18 +294,21 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
     // drawn: a returning visitor's analytics start sooner, and a first
     // visit has nothing optional to release.
     apply(None);
-    with_app(|app| {
-        app.ui = Ui::mount(&document, &app.config);
-        if let Some(ui) = &app.ui {
-            ui.set_language(lang);
-            if show_banner {
-                ui.show_banner(&app.config, lang);
-            } else {
-                ui.set_reopen(&app.config, lang, true);
-            }
-            wire_shadow_root(&ui.root);
+    // Mounted outside the state's borrow: focus and other events raised while
+    // drawing run listeners that read the state. The language is read again
+    // because a released script may have called setLanguage.
+    let (config, lang) = with_app(|app| (app.config.clone(), app.lang))?;
+    let ui = Ui::mount(&document, &config);
+    if let Some(ui) = &ui {
+        ui.set_language(lang);
+        if show_banner {
+            ui.show_banner(&config, lang);
+        } else {
+            ui.set_reopen(&config, lang, true);
         }
-    });
+        wire_shadow_root(&ui.root);
+    }
+    with_app(|app| app.ui = ui);
     dispatch("biscoito:ready", record.as_ref());
     if first_decision {
         send_receipt(record.as_ref());

@@ -14,6 +14,9 @@ pub struct Decision {
     pub show_banner: bool,
     /// Why a stored record was set aside, for the console.
     pub discarded: Option<Invalid>,
+    /// Whether the caller must delete the stored text: set aside and not
+    /// replaced, unless it belongs to a newer policy revision.
+    pub clear_stored: bool,
 }
 
 /// What the page starts with. `stored` is the parsed JSON from storage
@@ -39,26 +42,31 @@ pub fn evaluate(
                     store: false,
                     show_banner: false,
                     discarded: None,
+                    clear_stored: false,
                 }
             }
             Err(why) => discarded = Some(why),
         }
     }
+    // A choice made under a newer policy stays for the pages that have it.
+    let keep_stored = discarded == Some(Invalid::NewerRevision);
     if gpc && config.respect_gpc {
         // The signal is the visitor's refusal, given in advance: record it
         // as such rather than asking a question already answered.
         let record = Record::decide(config, &[], Method::Gpc, now_ms, new_id(), language);
         return Decision {
             record: Some(record),
-            store: true,
+            store: !keep_stored,
             show_banner: false,
             discarded,
+            clear_stored: false,
         };
     }
     Decision {
         record: None,
         store: false,
         show_banner: true,
+        clear_stored: discarded.is_some() && !keep_stored,
         discarded,
     }
 }
@@ -169,6 +177,30 @@ mod tests {
             (true, Some(Invalid::OtherRevision))
         );
         assert!(!allows(&bumped, d.record.as_ref(), ["analytics"]));
+        assert!(d.clear_stored, "a stale record is deleted");
+    }
+
+    #[test]
+    fn a_page_of_an_older_revision_asks_but_keeps_a_newer_record() {
+        let newer = Config {
+            revision: 2,
+            ..Config::default()
+        };
+        let record = analytics_on(&newer, Method::AcceptAll);
+        let older = Config::default();
+        let d = evaluate(&older, stored(&record), NOW, false, id, "pt-BR");
+        assert_eq!(
+            (d.show_banner, d.discarded, d.clear_stored, d.store),
+            (true, Some(Invalid::NewerRevision), false, false)
+        );
+        assert!(!allows(&older, d.record.as_ref(), ["analytics"]));
+        // With GPC the stale page refuses for itself without overwriting.
+        let d = evaluate(&older, stored(&record), NOW, true, id, "pt-BR");
+        assert_eq!(
+            (d.show_banner, d.store, d.clear_stored),
+            (false, false, false)
+        );
+        assert!(!allows(&older, d.record.as_ref(), ["analytics"]));
     }
 
     #[test]

@@ -60,7 +60,12 @@ pub struct Record {
 pub enum Invalid {
     Malformed,
     UnknownSchema,
+    /// Made under an earlier revision of the policy: the visitor is asked again.
     OtherRevision,
+    /// Made under a later revision than this page's (a page from a cache, or a
+    /// sibling site not yet updated): not consent here, but not this page's
+    /// to delete either.
+    NewerRevision,
     Expired,
     FromTheFuture,
     /// The config has a category the visitor was never asked about.
@@ -75,6 +80,7 @@ impl Invalid {
             Invalid::Malformed => "malformed",
             Invalid::UnknownSchema => "unknown-schema",
             Invalid::OtherRevision => "other-revision",
+            Invalid::NewerRevision => "newer-revision",
             Invalid::Expired => "expired",
             Invalid::FromTheFuture => "from-the-future",
             Invalid::MissingCategory => "missing-category",
@@ -234,8 +240,11 @@ impl Record {
 
     /// Whether this record is consent under `config` at `now_ms`.
     pub fn check(&self, config: &Config, now_ms: u64) -> Result<(), Invalid> {
-        if self.revision != config.revision {
+        if self.revision < config.revision {
             return Err(Invalid::OtherRevision);
+        }
+        if self.revision > config.revision {
+            return Err(Invalid::NewerRevision);
         }
         let latest_allowed = now_ms.saturating_add(CLOCK_SKEW_MS);
         if self.created_ms > latest_allowed || self.updated_ms > latest_allowed {
