@@ -132,4 +132,4 @@ release: dist docs
 	@echo "$(RELEASE_DIR)/:"; cat $(RELEASE_DIR)/SHA256SUMS
 
 clean:
-	rm -rf dist pkg target/wasm-pack
+	rm -rf dist pkg target/wasm-pack target/checker target/release-artifacts
