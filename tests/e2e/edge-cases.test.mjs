@@ -199,3 +199,36 @@ test("with localStorage and cookies both blocked the choice lives in memory and 
   assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
   await context.close();
 });
+
+test("the wasm memory stays flat while the interface is redrawn a thousand times", async () => {
+  const { context, page, consoleLines } = await visitor(env);
+  await page.addInitScript(() => {
+    const memories = (window.__wasmMemories = []);
+    const keep = (result) => {
+      for (const value of Object.values((result.instance || result).exports)) {
+        if (value instanceof WebAssembly.Memory) memories.push(value);
+      }
+      return result;
+    };
+    for (const name of ["instantiateStreaming", "instantiate"]) {
+      const original = WebAssembly[name];
+      WebAssembly[name] = function (...args) { return original.apply(this, args).then(keep); };
+    }
+  });
+  await page.goto(env.base + "/tribunal/");
+  await ready(page);
+  const churn = () => page.evaluate(() => {
+    for (let i = 0; i < 500; i++) {
+      Biscoito.setLanguage(["en", "es", "pt-BR"][i % 3]);
+      Biscoito.showPreferences();
+      Biscoito.hidePreferences();
+      Biscoito.consent();
+    }
+    return window.__wasmMemories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+  });
+  const warm = await churn();
+  assert.ok(warm > 0, "the module's memory was found");
+  assert.equal(await churn(), warm, "a second round of the same work needs no new memory");
+  assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
+  await context.close();
+});
