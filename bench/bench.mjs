@@ -30,7 +30,18 @@ const EVERYONE = [...MANAGERS, BASELINE];
 // long tasks and layout shifts. The banner counts once it has a box; the
 // first animation frame that finds it is the frame that paints it.
 function probe(bannerSource) {
-  const bench = (window.__bench = { longTasks: [], cls: 0 });
+  const bench = (window.__bench = { longTasks: [], cls: 0, wasmMemories: [] });
+  // WebAssembly memory is outside the JS heap figures: keep a handle on it.
+  const keep = (result) => {
+    for (const value of Object.values((result.instance || result).exports)) {
+      if (value instanceof WebAssembly.Memory) bench.wasmMemories.push(value);
+    }
+    return result;
+  };
+  for (const name of ["instantiateStreaming", "instantiate"]) {
+    const original = WebAssembly[name];
+    WebAssembly[name] = function (...args) { return original.apply(this, args).then(keep); };
+  }
   new PerformanceObserver((list) => list.getEntries().forEach((e) => bench.longTasks.push(e.duration)))
     .observe({ type: "longtask", buffered: true });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (!e.hadRecentInput) bench.cls += e.value; }))
@@ -87,7 +98,8 @@ async function measure(browser, base, manager, { throttle, returning, state }) {
   const inPage = await page.evaluate(() => {
     const b = window.__bench;
     const tag = performance.getEntriesByType("resource").find((e) => e.name.includes("googletagmanager.com/gtag/js"));
-    return { banner: b.banner, gtagRequested: tag ? tag.startTime : undefined, gtagRan: b.gtagRan, longTasks: b.longTasks, cls: b.cls };
+    const wasmBytes = b.wasmMemories.reduce((sum, m) => sum + m.buffer.byteLength, 0);
+    return { banner: b.banner, gtagRequested: tag ? tag.startTime : undefined, gtagRan: b.gtagRan, longTasks: b.longTasks, cls: b.cls, wasmBytes };
   });
   const metrics = Object.fromEntries((await cdp.send("Performance.getMetrics")).metrics.map((m) => [m.name, m.value]));
   await cdp.send("HeapProfiler.collectGarbage");
@@ -104,7 +116,7 @@ async function measure(browser, base, manager, { throttle, returning, state }) {
     longTasks: inPage.longTasks.length,
     longestTaskMs: Math.max(0, ...inPage.longTasks),
     cls: inPage.cls,
-    memoryBytes: heap.usedSize + (heap.backingStorageSize || 0),
+    memoryBytes: heap.usedSize + inPage.wasmBytes,
     googleRequests: google.length,
     files: [...files],
   };
