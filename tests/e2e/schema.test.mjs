@@ -51,3 +51,17 @@ test('the bad sample is refused at the same fields the validator names', () => {
   assert.ok(paths.includes('/policyUrl'), paths.join(' '));
   assert.ok(paths.includes('/categories/1/enabled'), paths.join(' '));
 });
+
+// A static portal repeats its config on every page; a page that drifts from
+// the others would ask visitors again as they move between them.
+test('every page of a demo portal carries the same config', () => {
+  const portals = {
+    defensoria: [join(root, 'www/index.html'), join(root, 'www/defensoria/privacidade.html')],
+    tribunal: htmlFiles(join(root, 'www/tribunal')),
+  };
+  for (const [portal, pages] of Object.entries(portals)) {
+    assert.ok(pages.length >= 2, `${portal}: ${pages.length} pages`);
+    const [first, ...rest] = pages.map((page) => [page, JSON.parse(inlineConfig(page))]);
+    for (const [page, config] of rest) assert.deepEqual(config, first[1], `${page} differs from ${first[0]}`);
+  }
+});
