@@ -133,7 +133,15 @@ $("copiar").addEventListener("click", async () => {
   }
 });
 
-await init();
+try {
+  await init();
+} catch (error) {
+  const message = document.createElement("p");
+  message.className = "erro";
+  message.textContent = "O verificador não carregou (rode `make demo`, que gera target/checker/). Detalhe: " + error;
+  $("resultado").replaceChildren(message);
+  throw error;
+}
 const initial = startingConfig();
 configToForm(initial);
 json.value = JSON.stringify(initial, null, 2);
