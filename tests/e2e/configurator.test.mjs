@@ -143,3 +143,12 @@ test("axe finds no WCAG violation in the configurator", async () => {
   assert.deepEqual(violations, []);
   await context.close();
 });
+
+test("without its checker module the configurator says what is missing", async () => {
+  const v = await visitor(env);
+  await v.context.route(`${env.base}/checker/biscoito_bg.wasm`, (route) => route.fulfill({ status: 404, body: "" }));
+  await v.page.goto(`${env.base}/configurador/`);
+  await v.page.waitForFunction(() => document.querySelector("#resultado .erro"));
+  assert.match(await v.page.innerText("#resultado"), /O verificador não carregou/);
+  await v.context.close();
+});
