@@ -6,23 +6,20 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::parse_json;
-use crate::engine::{config, lint};
+use crate::engine::{config, html, lint};
 
 fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &key.into(), value);
 }
 
-/// Checks a config the way `biscoito check` does and writes the snippet a
-/// site pastes into its template. Returns `{ errors, findings, snippet }`:
-/// `errors` are the validator's lines (the banner would refuse the config),
-/// `findings` the compliance lint's `{ path, ptBR, en }`, and `snippet` is
-/// null unless the text is valid JSON.
+/// Checks a config the way `biscoito check` does. Returns `{ errors,
+/// findings }`: `errors` are the validator's lines (the banner would refuse
+/// the config), `findings` the compliance lint's `{ path, ptBR, en }`.
 #[wasm_bindgen(unchecked_return_type = "CheckResult")]
-pub fn check(text: &str, script_url: &str) -> JsValue {
+pub fn check(text: &str) -> JsValue {
     let out = Object::new();
     let errors = Array::new();
     let findings = Array::new();
-    let mut snippet = JsValue::NULL;
     match parse_json(text) {
         Err(message) => {
             let mut line = String::from("biscoito config: not valid JSON: ");
@@ -42,19 +39,19 @@ pub fn check(text: &str, script_url: &str) -> JsValue {
                 set(&item, "en", &finding.en.into());
                 findings.push(&item);
             }
-            snippet = snippet_for(text, script_url).map_or(JsValue::NULL, JsValue::from);
         }
     }
     set(&out, "errors", &errors);
     set(&out, "findings", &findings);
-    set(&out, "snippet", &snippet);
     out.into()
 }
 
-/// The two tags for the site's <head>. The JSON is re-indented by the
-/// browser and every `</` is written `<\/` (the same string in JSON), so a
-/// text containing `</script>` cannot end the config's script element early.
-fn snippet_for(text: &str, script_url: &str) -> Option<String> {
+/// The two tags for the site's <head>, loading Biscoito from `script_url`;
+/// undefined unless `text` is JSON. The JSON is re-indented by the browser and
+/// every `</` is written `<\/` (the same string in JSON), so a text
+/// containing `</script>` cannot end the config's script element early.
+#[wasm_bindgen]
+pub fn snippet(text: &str, script_url: &str) -> Option<String> {
     let value = js_sys::JSON::parse(text).ok()?;
     let pretty = js_sys::JSON::stringify_with_replacer_and_space(&value, &JsValue::NULL, &2.into())
         .ok()?
@@ -62,15 +59,9 @@ fn snippet_for(text: &str, script_url: &str) -> Option<String> {
     let mut out = String::from("<script type=\"application/json\" id=\"biscoito-config\">\n");
     out.push_str(&pretty.replace("</", "<\\/"));
     out.push_str("\n</script>\n<script src=\"");
-    out.push_str(&html_attribute(script_url));
+    html::escape(&mut out, script_url);
     out.push_str("\" defer></script>\n");
     Some(out)
-}
-
-fn html_attribute(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
 }
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -78,6 +69,5 @@ const CHECK_RESULT: &str = r#"
 export interface CheckResult {
   errors: string[];
   findings: { path: string; ptBR: string; en: string }[];
-  snippet: string | null;
 }
 "#;

@@ -153,6 +153,12 @@ fn parse_json(text: &str) -> Result<Value, String> {
     plain_to_value(&js, 0).ok_or_else(|| String::from("nested too deeply"))
 }
 
+/// The stored record as JSON data, if anything is stored (`Err` when the
+/// text is not JSON: the policy treats it as malformed).
+fn read_stored(store: &Store) -> Option<Result<Value, ()>> {
+    store.read().map(|text| parse_json(&text).map_err(|_| ()))
+}
+
 /// Validates a config, reporting each problem on the console. Invalid
 /// configs are replaced whole by the default: never a partial, never an opt-in.
 fn checked_config(value: Result<Value, String>) -> (Config, Vec<String>) {
@@ -233,7 +239,7 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
         &browser_languages(&window),
     );
     let mut store = Store::open(&config.storage);
-    let stored = store.read().map(|text| parse_json(&text).map_err(|_| ()));
+    let stored = read_stored(&store);
     let decision = evaluate(
         &config,
         stored,
@@ -656,10 +662,7 @@ fn wire_page_once(window: &Window, document: &Document) {
 
 fn reload_from_storage() {
     let Some((previous, current)) = with_app(|app| {
-        let stored = app
-            .store
-            .read()
-            .map(|text| parse_json(&text).map_err(|_| ()));
+        let stored = read_stored(&app.store);
         let current = evaluate(
             &app.config,
             stored,

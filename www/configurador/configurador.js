@@ -2,7 +2,7 @@
 // preview, the findings and the snippet. Checking and writing the snippet
 // are Rust (src/browser/checker.rs, the same validator and lint as
 // `biscoito check`); this file only moves values between the page and it.
-import init, { check } from "/checker/biscoito.js";
+import init, { check, snippet } from "/checker/biscoito.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("comum");
@@ -69,11 +69,11 @@ function list(title, items, className) {
   return box;
 }
 
-function previewPage(snippet) {
+function previewPage(headMarkup) {
   return `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Página de exemplo</title>
 <style>body{font:1rem/1.6 system-ui,sans-serif;margin:1rem;color:#1d2430}</style>
-${snippet}</head><body><h1>Página de exemplo</h1>
+${headMarkup}</head><body><h1>Página de exemplo</h1>
 <p>Conteúdo do portal. O banner aparece como aparecerá no seu site.</p>
 <p><button type="button" data-biscoito="preferences">Preferências de cookies</button></p></body></html>`;
 }
@@ -81,7 +81,7 @@ ${snippet}</head><body><h1>Página de exemplo</h1>
 let lastPreview = "";
 function render() {
   const text = json.value;
-  const result = check(text, new URL("/biscoito/biscoito.js", location.href).href);
+  const result = check(text);
   const out = $("resultado");
   out.replaceChildren();
   if (result.errors.length) {
@@ -97,12 +97,13 @@ function render() {
     ok.textContent = "Configuração válida, sem pontos de atenção.";
     out.append(ok);
   }
-  const site = check(text, $("scriptUrl").value.trim() || "/biscoito/biscoito.js");
-  $("snippet").textContent = site.snippet || "(corrija o JSON para gerar o código)";
-  $("copiar").disabled = !site.snippet;
-  if (result.snippet && result.snippet !== lastPreview) {
-    lastPreview = result.snippet;
-    $("preview").srcdoc = previewPage(result.snippet);
+  const forSite = snippet(text, $("scriptUrl").value.trim() || "/biscoito/biscoito.js");
+  $("snippet").textContent = forSite || "(corrija o JSON para gerar o código)";
+  $("copiar").disabled = !forSite;
+  const forPreview = snippet(text, new URL("/biscoito/biscoito.js", location.href).href);
+  if (forPreview && forPreview !== lastPreview) {
+    lastPreview = forPreview;
+    $("preview").srcdoc = previewPage(forPreview);
   }
 }
 
