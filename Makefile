@@ -9,6 +9,7 @@ export GECKODRIVER ?= $(HOME)/.cargo/bin/geckodriver
 setting = $(shell awk -F' *= *' '$$1 == "$(1)" { gsub(/"/, "", $$2); print $$2; exit }' wasm-pack.toml)
 TARGET := $(call setting,target)
 WASM_OPT_LEVEL := $(call setting,wasm_opt_level)
+DIST_TOOLCHAIN := $(call setting,dist_toolchain)
 BROWSERS := $(foreach b,$(call setting,browsers),--$(b))
 BUDGET := $(call setting,dist_gzip_bytes)
 VERSION := $(shell awk -F'"' '/^version = / { print $$2; exit }' Cargo.toml)
@@ -22,13 +23,21 @@ setup:
 	.ci/setup.sh all
 
 # dist/: biscoito.js (glue + loader in one closure) and biscoito_bg.wasm.
+# Built with the pinned nightly in wasm-pack.toml, which rebuilds std for size
+# (-Z build-std) with panics that abort at once and without Debug formatting
+# or panic locations. The flags below are appended to .cargo/config.toml's.
+DIST_RUSTFLAGS := target.wasm32-unknown-unknown.rustflags=["-Zunstable-options","-Cpanic=immediate-abort","-Zfmt-debug=none","-Zlocation-detail=none"]
+DIST_BUILD := target/dist-build
 dist:
 	.ci/setup.sh wasm
-	wasm-pack --quiet build --release --no-pack --target $(TARGET) --out-dir target/wasm-pack
+	cargo +$(DIST_TOOLCHAIN) build --quiet --release --lib --target wasm32-unknown-unknown \
+	  -Z build-std=std,panic_abort -Z build-std-features=optimize_for_size \
+	  --config '$(DIST_RUSTFLAGS)' --target-dir $(DIST_BUILD)
+	wasm-bindgen --target $(TARGET) --no-typescript --out-dir $(DIST_BUILD)/bindgen $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	rm -rf dist && mkdir -p dist
-	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers target/wasm-pack/biscoito_bg.wasm -o dist/biscoito_bg.wasm
-	{ echo '(function(){'; cat target/wasm-pack/biscoito.js src/browser/loader.js; echo '})();'; } > target/wasm-pack/bundle.js
-	terser target/wasm-pack/bundle.js --compress passes=2 --mangle --ecma 2017 --output dist/biscoito.js
+	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers $(DIST_BUILD)/bindgen/biscoito_bg.wasm -o dist/biscoito_bg.wasm
+	{ echo '(function(){'; cat $(DIST_BUILD)/bindgen/biscoito.js src/browser/loader.js; echo '})();'; } > $(DIST_BUILD)/bundle.js
+	terser $(DIST_BUILD)/bundle.js --compress passes=2 --mangle --ecma 2017 --output dist/biscoito.js
 	@$(MAKE) --no-print-directory size
 
 # Prints gzipped sizes and fails over the budget in wasm-pack.toml.
@@ -132,4 +141,4 @@ release: dist docs
 	@echo "$(RELEASE_DIR)/:"; cat $(RELEASE_DIR)/SHA256SUMS
 
 clean:
-	rm -rf dist pkg target/wasm-pack target/checker target/release-artifacts
+	rm -rf dist pkg $(DIST_BUILD) target/checker target/release-artifacts

@@ -30,6 +30,11 @@ setup_wasm() {
     say "adding rust target wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
+  local nightly; nightly="$(awk -F' *= *' '$1 == "dist_toolchain" { gsub(/"/, "", $2); print $2 }' wasm-pack.toml)"
+  if ! rustup component list --installed --toolchain "$nightly" 2>/dev/null | grep -q '^rust-src'; then
+    say "installing rust $nightly with rust-src (dist/ rebuilds std for size)"
+    rustup toolchain install "$nightly" --profile minimal --component rust-src
+  fi
   if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
   local wb; wb="$(locked_wasm_bindgen)"
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
