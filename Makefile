@@ -25,8 +25,9 @@ setup:
 # dist/: biscoito.js (glue + loader in one closure) and biscoito_bg.wasm.
 # Built with the pinned nightly in wasm-pack.toml, which rebuilds std for size
 # (-Z build-std) with panics that abort at once and without Debug formatting
-# or panic locations. The flags below are appended to .cargo/config.toml's.
-DIST_RUSTFLAGS := target.wasm32-unknown-unknown.rustflags=["-Zunstable-options","-Cpanic=immediate-abort","-Zfmt-debug=none","-Zlocation-detail=none"]
+# or panic locations. Legacy mangling keeps the closure shims' export names,
+# which the glue repeats, short. The flags are appended to .cargo/config.toml's.
+DIST_RUSTFLAGS := target.wasm32-unknown-unknown.rustflags=["-Zunstable-options","-Cpanic=immediate-abort","-Zfmt-debug=none","-Zlocation-detail=none","-Csymbol-mangling-version=legacy"]
 DIST_BUILD := target/dist-build
 dist:
 	.ci/setup.sh wasm
