@@ -46,17 +46,22 @@ pub fn check(text: &str) -> JsValue {
     out.into()
 }
 
-/// The two tags for the site's <head>, loading Biscoito from `script_url`;
+/// The tags for the site's <head>, loading Biscoito from `script_url`;
 /// undefined unless `text` is JSON. The JSON is re-indented by the browser and
 /// every `</` is written `<\/` (the same string in JSON), so a text
-/// containing `</script>` cannot end the config's script element early.
+/// containing `</script>` cannot end the config's script element early. The
+/// preload starts the module's download beside the script's instead of after
+/// the page has been parsed (docs/bench/README.md has the figures).
 #[wasm_bindgen]
 pub fn snippet(text: &str, script_url: &str) -> Option<String> {
     let value = js_sys::JSON::parse(text).ok()?;
     let pretty = js_sys::JSON::stringify_with_replacer_and_space(&value, &JsValue::NULL, &2.into())
         .ok()?
         .as_string()?;
-    let mut out = String::from("<script type=\"application/json\" id=\"biscoito-config\">\n");
+    let mut out = String::from("<link rel=\"preload\" href=\"");
+    html::escape(&mut out, &html::module_url_beside(script_url));
+    out.push_str("\" as=\"fetch\" crossorigin>\n");
+    out.push_str("<script type=\"application/json\" id=\"biscoito-config\">\n");
     out.push_str(&pretty.replace("</", "<\\/"));
     out.push_str("\n</script>\n<script src=\"");
     html::escape(&mut out, script_url);

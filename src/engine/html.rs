@@ -51,6 +51,22 @@ pub fn escape(out: &mut String, s: &str) {
     }
 }
 
+/// Where the loader will fetch the wasm module for a script at `script_url`:
+/// `biscoito_bg.wasm` beside it, as `new URL("biscoito_bg.wasm", src)`
+/// resolves it (the script's query and fragment do not carry over). A
+/// preload tag must name exactly that URL, or the browser fetches twice.
+pub fn module_url_beside(script_url: &str) -> String {
+    let path_end = script_url.find(['?', '#']).unwrap_or(script_url.len());
+    let path = &script_url[..path_end];
+    let directory = match path.rfind('/') {
+        Some(slash) => &path[..=slash],
+        None => "",
+    };
+    let mut url = String::from(directory);
+    url.push_str("biscoito_bg.wasm");
+    url
+}
+
 /// A tiny builder: `open`, `text`, `close` keep the markup readable without `format!`.
 struct Html(String);
 
@@ -273,6 +289,22 @@ mod tests {
     use super::super::json::parse;
     use super::super::record::Method;
     use super::*;
+
+    #[test]
+    fn the_module_is_found_beside_the_script_whatever_its_url() {
+        for (script, module) in [
+            ("/biscoito/biscoito.js", "/biscoito/biscoito_bg.wasm"),
+            (
+                "https://cdn.example/b/0.1.0/biscoito.js?v=3#x",
+                "https://cdn.example/b/0.1.0/biscoito_bg.wasm",
+            ),
+            ("biscoito.js", "biscoito_bg.wasm"),
+            ("../vendor/cookies.js", "../vendor/biscoito_bg.wasm"),
+            ("/js/biscoito.js?from=/x/y", "/js/biscoito_bg.wasm"),
+        ] {
+            assert_eq!(module_url_beside(script), module, "{script}");
+        }
+    }
 
     #[test]
     fn default_banner_is_portuguese_with_equal_accept_and_reject() {

@@ -102,6 +102,7 @@ test("the copied snippet works on a real page, even with </script> in a text", a
   const snippet = await page.evaluate(() => navigator.clipboard.readText());
   assert.match(snippet, /<\\\/script><b>aqui<\\\/b>/, "every </ is written <\\/ inside the JSON");
   assert.match(snippet, /<script src="\/biscoito\/biscoito.js" defer><\/script>/);
+  assert.match(snippet, /^<link rel="preload" href="\/biscoito\/biscoito_bg.wasm" as="fetch" crossorigin>\n/);
 
   // Paste it into a page's <head> and load that page.
   const site = await visitor(env);
@@ -111,6 +112,9 @@ test("the copied snippet works on a real page, even with </script> in a text", a
   }));
   await site.page.goto(`${env.base}/colado.html`);
   await ready(site.page);
+  const initiators = await site.page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.endsWith("/biscoito_bg.wasm")).map((e) => e.initiatorType));
+  assert.deepEqual(initiators, ["link"], "the snippet's preload is the module's only download");
   assert.deepEqual(await site.page.evaluate(() => Biscoito.configErrors()), []);
   const title = await site.page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelector(".banner h2").textContent);
   assert.equal(title, "Cookies </script><b>aqui</b>", "the text arrives whole and as text");

@@ -30,6 +30,23 @@ test("first visit shows the Portuguese banner and sends nothing to Google", asyn
   await context.close();
 });
 
+test("every demo portal page downloads the module once, started by its preload", async () => {
+  for (const path of ["/", "/defensoria/privacidade.html", "/tribunal/", "/tribunal/privacidade.html"]) {
+    const { context, page } = await visitor(env);
+    const wasmRequests = [];
+    page.on("request", (r) => { if (r.url().endsWith("/biscoito_bg.wasm")) wasmRequests.push(r.url()); });
+    await page.goto(env.base + path);
+    await ready(page);
+    // Resource timing names who asked: "link" is the preload; a fetch of its
+    // own by the loader would mean the preload's URL or mode did not match.
+    const initiators = await page.evaluate(() => performance.getEntriesByType("resource")
+      .filter((e) => e.name.endsWith("/biscoito_bg.wasm")).map((e) => e.initiatorType));
+    assert.deepEqual(initiators, ["link"], path);
+    assert.equal(wasmRequests.length, 1, path);
+    await context.close();
+  }
+});
+
 test("reject, reload: no banner, no analytics; accept later from the preferences: analytics runs", async () => {
   const { context, page, google } = await visitor(env);
   await page.goto(env.base + "/");
