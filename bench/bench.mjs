@@ -5,6 +5,8 @@
 // the figures describe this machine, they are not pass/fail.
 //
 //   BENCH_RUNS=15 (per manager, per throttle, per scenario)   CHROMIUM_PATH=/usr/bin/chromium
+//   BENCH_MANAGERS=biscoito,cookieconsent (an experiment: only these, and
+//   the figures go to target/bench/ instead of docs/bench/)
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { join, normalize, resolve, extname } from "node:path";
@@ -278,9 +280,9 @@ for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i])).join("  ")
 const table = lines.join("\n");
 console.log(`\n${table}`);
 
-const out = join(root, "docs", "bench");
+const out = process.env.BENCH_MANAGERS ? join(root, "target", "bench") : join(root, "docs", "bench");
 await mkdir(out, { recursive: true });
 await writeFile(join(out, "results.json"), `${JSON.stringify({ environment, summary, samples }, null, 1)}\n`);
 await writeFile(join(out, "results.txt"), `${table}\n`);
 await writeFile(join(out, "chart.svg"), chart(environment, summary));
-console.log(`\nwrote ${join("docs", "bench")}/results.json, results.txt, chart.svg`);
+console.log(`\nwrote ${out}/results.json, results.txt, chart.svg`);

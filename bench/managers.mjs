@@ -21,11 +21,13 @@ const TEXT = {
   analyticsDescription: "Google Analytics: páginas visitadas, de forma agregada.",
 };
 
+// As its README recommends: the module preloaded beside the script.
 const biscoito = {
   name: "biscoito",
   label: "Biscoito",
   files: "/biscoito/",
-  head: `<script type="application/json" id="biscoito-config">
+  head: `<link rel="preload" href="/biscoito/biscoito_bg.wasm" as="fetch" crossorigin>
+<script type="application/json" id="biscoito-config">
 {"revision":1,"policyUrl":"/privacidade.html","googleAnalytics":{"measurementId":"${MEASUREMENT_ID}"}}
 </script>
 <script src="/biscoito/biscoito.js" defer></script>`,
@@ -120,7 +122,25 @@ const none = {
   acceptAll: null,
 };
 
-export const MANAGERS = [biscoito, cookieconsent, klaro, tarteaucitron];
+/** Biscoito with its script tag alone (the preload is optional): what a
+ * site that adds only the one tag gets. */
+const biscoitoScriptOnly = {
+  ...biscoito,
+  name: "biscoito-script-only",
+  label: "Biscoito, script tag only",
+  head: biscoito.head.replace(/^<link rel="preload"[^\n]*\n/, ""),
+};
+
+const ALL = [biscoito, biscoitoScriptOnly, cookieconsent, klaro, tarteaucitron];
+const DEFAULT = ALL.map((m) => m.name);
+const chosen = (process.env.BENCH_MANAGERS || "").split(",").filter(Boolean);
+for (const name of chosen) {
+  if (!ALL.some((m) => m.name === name)) throw new Error(`BENCH_MANAGERS: no manager called ${name}`);
+}
+/** The managers measured: BENCH_MANAGERS (comma-separated names) or all. */
+export const MANAGERS = ALL.filter((m) => (chosen.length ? chosen : DEFAULT).includes(m.name));
+/** Every manager a page can be served for, measured or not. */
+export const SERVABLE = ALL;
 export const BASELINE = none;
 
 export function page(manager) {

@@ -5,12 +5,12 @@ import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { join, normalize, resolve, extname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { MANAGERS, BASELINE, page as portal, PORTAL_CSS } from "./managers.mjs";
+import { SERVABLE, BASELINE, page as portal, PORTAL_CSS } from "./managers.mjs";
 
 const here = resolve(fileURLToPath(import.meta.url), "..");
 const root = resolve(here, "..");
 const TYPES = { ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".html": "text/html; charset=utf-8" };
-const EVERYONE = [...MANAGERS, BASELINE];
+const EVERYONE = [...SERVABLE, BASELINE];
 
 export function fileFor(path) {
   if (path.startsWith("/biscoito/")) return join(root, "dist", normalize(path.slice("/biscoito/".length)));
