@@ -111,11 +111,14 @@ docs:
 	cargo run --quiet --bin biscoito -- reference en > docs/config-reference.en.md
 	cargo run --quiet --bin biscoito -- reference pt-BR > docs/config-reference.pt-BR.md
 
-# The npm package: wasm-pack's ES module (for bundlers, with types) plus the
-# drop-in script of dist/ under dist/, which is what unpkg/jsdelivr serve.
+# The npm package: an ES module (for bundlers, with types) plus the drop-in
+# script of dist/ under dist/, which is what unpkg/jsdelivr serve. wasm-pack
+# writes package.json; the module itself is dist's size-built wasm bound again
+# for ES modules, so npm users get the same bytes as script-tag users.
 # Publishing: docs/RELEASING.md.
 pkg: dist
 	wasm-pack --quiet build --release --target web --out-dir pkg
+	wasm-bindgen --target web --out-dir pkg $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers pkg/biscoito_bg.wasm -o pkg/biscoito_bg.wasm
 	mkdir -p pkg/dist && cp dist/biscoito.js dist/biscoito_bg.wasm pkg/dist/
 	cp LICENSE-MIT LICENSE-APACHE docs/biscoito.schema.json pkg/
