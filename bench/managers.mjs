@@ -132,13 +132,12 @@ const biscoitoScriptOnly = {
 };
 
 const ALL = [biscoito, biscoitoScriptOnly, cookieconsent, klaro, tarteaucitron];
-const DEFAULT = ALL.map((m) => m.name);
 const chosen = (process.env.BENCH_MANAGERS || "").split(",").filter(Boolean);
 for (const name of chosen) {
   if (!ALL.some((m) => m.name === name)) throw new Error(`BENCH_MANAGERS: no manager called ${name}`);
 }
 /** The managers measured: BENCH_MANAGERS (comma-separated names) or all. */
-export const MANAGERS = ALL.filter((m) => (chosen.length ? chosen : DEFAULT).includes(m.name));
+export const MANAGERS = chosen.length ? ALL.filter((m) => chosen.includes(m.name)) : ALL;
 /** Every manager a page can be served for, measured or not. */
 export const SERVABLE = ALL;
 export const BASELINE = none;
