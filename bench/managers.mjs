@@ -136,6 +136,7 @@ const chosen = (process.env.BENCH_MANAGERS || "").split(",").filter(Boolean);
 for (const name of chosen) {
   if (!ALL.some((m) => m.name === name)) throw new Error(`BENCH_MANAGERS: no manager called ${name}`);
 }
+if (chosen.length && !chosen.includes("biscoito")) throw new Error("BENCH_MANAGERS must name biscoito: every ratio is against it");
 /** The managers measured: BENCH_MANAGERS (comma-separated names) or all. */
 export const MANAGERS = chosen.length ? ALL.filter((m) => chosen.includes(m.name)) : ALL;
 /** Every manager a page can be served for, measured or not. */
