@@ -54,7 +54,7 @@ demo: dist checker
 	@echo "Serving the demo portals on http://localhost:$(PORT)/ (Ctrl+C to stop)"
 	node tests/e2e/server.mjs $(PORT)
 
-test: setup lint test-native test-wasm dist checker test-e2e
+test: setup lint test-native test-wasm dist checker pkg test-e2e
 
 # The configurator's module (www/configurador/): the banner plus check(),
 # built with the `checker` feature into target/checker/, never into dist/.

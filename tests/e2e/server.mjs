@@ -1,5 +1,6 @@
 // Static server for the demo portals and the end-to-end tests: www/ at /,
-// dist/ at /biscoito/, the configurator's checker module at /checker/. Pages under /csp/ are sent with a strict
+// dist/ at /biscoito/, the configurator's checker module at /checker/, the
+// npm package (make pkg) at /pkg/. Pages under /csp/ are sent with a strict
 // Content-Security-Policy that reports violations to /csp-report.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -27,7 +28,7 @@ export function serve(port = 0) {
     }
     let path = decodeURIComponent(url.pathname);
     if (path.endsWith("/")) path += "index.html";
-    const mounts = [["/biscoito/", join(root, "dist")], ["/checker/", join(root, "target", "checker")], ["/", join(root, "www")]];
+    const mounts = [["/biscoito/", join(root, "dist")], ["/checker/", join(root, "target", "checker")], ["/pkg/", join(root, "pkg")], ["/", join(root, "www")]];
     const [prefix, dir] = mounts.find(([p]) => path.startsWith(p));
     const file = join(dir, normalize(path.slice(prefix.length)));
     if (!file.startsWith(dir)) {
