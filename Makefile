@@ -112,17 +112,17 @@ docs:
 	cargo run --quiet --bin biscoito -- reference pt-BR > docs/config-reference.pt-BR.md
 
 # The npm package: an ES module (for bundlers, with types) plus the drop-in
-# script of dist/ under dist/, which is what unpkg/jsdelivr serve. wasm-pack
-# writes package.json; the module itself is dist's size-built wasm bound again
-# for ES modules, so npm users get the same bytes as script-tag users.
+# script of dist/ under dist/, which is what unpkg/jsdelivr serve. The module is
+# dist's size-built wasm bound again for ES modules, so npm users get the same
+# bytes as script-tag users; package.json comes from Cargo.toml.
 # Publishing: docs/RELEASING.md.
 pkg: dist
-	wasm-pack --quiet build --release --target web --out-dir pkg
+	rm -rf pkg && mkdir -p pkg/dist
 	wasm-bindgen --target web --out-dir pkg $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers pkg/biscoito_bg.wasm -o pkg/biscoito_bg.wasm
-	mkdir -p pkg/dist && cp dist/biscoito.js dist/biscoito_bg.wasm pkg/dist/
-	cp LICENSE-MIT LICENSE-APACHE docs/biscoito.schema.json pkg/
-	node scripts/npm-package.mjs pkg/package.json
+	cp dist/biscoito.js dist/biscoito_bg.wasm pkg/dist/
+	cp README.md LICENSE-MIT LICENSE-APACHE docs/biscoito.schema.json pkg/
+	node scripts/npm-package.mjs Cargo.toml pkg/package.json
 	cd pkg && npm pack --dry-run 2>&1 | grep -E "notice (name|version|total files|package size):"
 
 # A release archive of dist/ with checksums, reproducible byte for byte from

@@ -1,11 +1,32 @@
-// Completes the package.json wasm-pack writes into pkg/: the drop-in script
-// under dist/ (what unpkg and jsdelivr serve), the licences and the schema.
+// Writes pkg/package.json from Cargo.toml's [package] table: the ES module
+// wasm-bindgen made for bundlers, and the drop-in script under dist/ (what
+// unpkg and jsdelivr serve), the licences and the schema.
+// Usage: node scripts/npm-package.mjs Cargo.toml pkg/package.json
 import { readFileSync, writeFileSync } from "node:fs";
 
-const path = process.argv[2] || "pkg/package.json";
-const pkg = JSON.parse(readFileSync(path, "utf8"));
-pkg.files = [...new Set([...(pkg.files || []), "dist/", "LICENSE-MIT", "LICENSE-APACHE", "biscoito.schema.json"])];
-pkg.unpkg = "dist/biscoito.js";
-pkg.jsdelivr = "dist/biscoito.js";
-pkg.publishConfig = { access: "public" };
-writeFileSync(path, `${JSON.stringify(pkg, null, 2)}\n`);
+const [cargoPath = "Cargo.toml", out = "pkg/package.json"] = process.argv.slice(2);
+const cargo = readFileSync(cargoPath, "utf8");
+const table = cargo.slice(cargo.indexOf("[package]"), cargo.indexOf("\n[", cargo.indexOf("[package]") + 1));
+function field(name) {
+  const line = table.match(new RegExp(`^${name} = (.+)$`, "m"));
+  if (!line) throw new Error(`${cargoPath}: [package] has no ${name}`);
+  return JSON.parse(line[1]); // Cargo.toml's strings and arrays of strings are JSON too.
+}
+
+const pkg = {
+  name: field("name"),
+  type: "module",
+  description: field("description"),
+  version: field("version"),
+  license: field("license"),
+  repository: { type: "git", url: field("repository") },
+  files: ["biscoito_bg.wasm", "biscoito.js", "biscoito.d.ts", "LICENSE-APACHE", "LICENSE-MIT", "dist/", "biscoito.schema.json"],
+  main: "biscoito.js",
+  types: "biscoito.d.ts",
+  sideEffects: ["./snippets/*"],
+  keywords: field("keywords"),
+  unpkg: "dist/biscoito.js",
+  jsdelivr: "dist/biscoito.js",
+  publishConfig: { access: "public" },
+};
+writeFileSync(out, `${JSON.stringify(pkg, null, 2)}\n`);
