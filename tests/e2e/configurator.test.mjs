@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { start, visitor, cookieNames, ready } from "./helpers.mjs";
+import { start, visitor, cookieNames, ready, moduleDownloads } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
 let env;
@@ -112,9 +112,7 @@ test("the copied snippet works on a real page, even with </script> in a text", a
   }));
   await site.page.goto(`${env.base}/colado.html`);
   await ready(site.page);
-  const initiators = await site.page.evaluate(() => performance.getEntriesByType("resource")
-    .filter((e) => e.name.endsWith("/biscoito_bg.wasm")).map((e) => e.initiatorType));
-  assert.deepEqual(initiators, ["link"], "the snippet's preload is the module's only download");
+  assert.deepEqual(await moduleDownloads(site.page), ["link"], "the snippet's preload is the module's only download");
   assert.deepEqual(await site.page.evaluate(() => Biscoito.configErrors()), []);
   const title = await site.page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelector(".banner h2").textContent);
   assert.equal(title, "Cookies </script><b>aqui</b>", "the text arrives whole and as text");

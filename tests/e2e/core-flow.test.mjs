@@ -2,7 +2,7 @@
 // reject and accept as easy as each other, and analytics only after "Aceitar".
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, visitor, cookieNames, ready } from "./helpers.mjs";
+import { start, visitor, cookieNames, ready, moduleDownloads } from "./helpers.mjs";
 
 let env;
 before(async () => { env = await start(); });
@@ -37,11 +37,7 @@ test("every demo portal page downloads the module once, started by its preload",
     page.on("request", (r) => { if (r.url().endsWith("/biscoito_bg.wasm")) wasmRequests.push(r.url()); });
     await page.goto(env.base + path);
     await ready(page);
-    // Resource timing names who asked: "link" is the preload; a fetch of its
-    // own by the loader would mean the preload's URL or mode did not match.
-    const initiators = await page.evaluate(() => performance.getEntriesByType("resource")
-      .filter((e) => e.name.endsWith("/biscoito_bg.wasm")).map((e) => e.initiatorType));
-    assert.deepEqual(initiators, ["link"], path);
+    assert.deepEqual(await moduleDownloads(page), ["link"], path);
     assert.equal(wasmRequests.length, 1, path);
     await context.close();
   }

@@ -57,6 +57,14 @@ export async function cookieNames(context) {
   return (await context.cookies()).map((c) => c.name).sort();
 }
 
+/** Who downloaded the wasm module on this page, per resource timing: ["link"]
+ * is one download by the preload; a "fetch" means the loader had to fetch it
+ * itself because the preload's URL or mode did not match. */
+export async function moduleDownloads(page) {
+  return page.evaluate(() => performance.getEntriesByType("resource")
+    .filter((e) => e.name.endsWith("/biscoito_bg.wasm")).map((e) => e.initiatorType));
+}
+
 /** Waits until Biscoito has booted on the page. */
 export async function ready(page) {
   await page.waitForFunction(() => window.Biscoito && document.getElementById("biscoito"));
