@@ -46,6 +46,17 @@ for (const layout of LAYOUTS) {
       const f = await fits(page, viewport.width);
       assert.ok(f.left >= 0 && f.right <= viewport.width, JSON.stringify(f));
       assert.ok(f.scroll <= f.client, JSON.stringify(f));
+      // The banner scrolls inside itself when its text is taller than it
+      // may be; its three choices stay in view and clickable without that.
+      const hidden = await page.evaluate((names) => {
+        const root = document.getElementById("biscoito").shadowRoot;
+        return names.filter((name) => {
+          const button = [...root.querySelectorAll(".banner button")].find((b) => b.textContent === name);
+          const r = button.getBoundingClientRect();
+          return root.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2) !== button;
+        });
+      }, BUTTONS);
+      assert.deepEqual(hidden, [], "choices out of view before any scrolling");
       for (const name of BUTTONS) {
         const button = page.getByRole("button", { name, exact: true });
         await button.scrollIntoViewIfNeeded();
