@@ -4,14 +4,26 @@
 var biscoitoScript = document.currentScript;
 // Google's snippet pushes the real `arguments` object; gtag.js ignores arrays.
 function biscoitoGtag() { (window.dataLayer = window.dataLayer || []).push(arguments); }
+// Boots in steps with a yield to the page between them, so a slow phone's
+// main thread is never blocked long; scheduler.yield() resumes ahead of
+// other tasks where it exists.
+function biscoitoLater(step) {
+  if (window.scheduler && scheduler.yield) scheduler.yield().then(step);
+  else setTimeout(step);
+}
 wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoitoScript.src) }).then(function () {
-  var api = {};
-  ["acceptAll", "rejectAll", "acceptOnly", "accepted", "consent", "showPreferences", "hidePreferences",
-    "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend"].forEach(function (name) {
-    api[name] = wasm_bindgen[name];
-  });
-  window.Biscoito = Object.freeze(api);
-  wasm_bindgen.boot(biscoitoGtag);
+  (function step() {
+    var next = wasm_bindgen.boot(biscoitoGtag, true);
+    if (next == 2) {
+      var api = {};
+      ["acceptAll", "rejectAll", "acceptOnly", "accepted", "consent", "showPreferences", "hidePreferences",
+        "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend"].forEach(function (name) {
+        api[name] = wasm_bindgen[name];
+      });
+      window.Biscoito = Object.freeze(api);
+    }
+    if (next) biscoitoLater(step);
+  })();
 }, function (error) {
   console.error("biscoito: the WebAssembly module could not be loaded; no optional cookie will be used", error);
 });

@@ -13,7 +13,8 @@ mod gate;
 mod storage;
 mod ui;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
@@ -34,7 +35,8 @@ use storage::Store;
 use ui::Ui;
 
 struct App {
-    config: Config,
+    /// Shared so that calls running page code can hold it without a borrow.
+    config: Rc<Config>,
     problems: Vec<String>,
     lang: Lang,
     record: Option<Record>,
@@ -45,11 +47,29 @@ struct App {
     /// `data-category` values of everything released on this page: what a
     /// revocation cannot take back without a reload.
     released: Vec<String>,
+    /// The preferences were asked for before the interface was drawn.
+    dialog_wanted: bool,
+}
+
+/// Where a boot in steps stands between two of them.
+enum Boot {
+    Decide(Box<Config>, Vec<String>, Option<Function>),
+    Release(Decided),
+    Draw(Decided),
+    /// Booted, or replaced by `init`: later steps do nothing.
+    Over,
+}
+
+/// What the decision step leaves for the drawing step.
+struct Decided {
+    /// A record made at load (from GPC): its receipt and event follow "ready".
+    made_at_load: bool,
 }
 
 thread_local! {
     static APP: RefCell<Option<App>> = const { RefCell::new(None) };
     static PAGE_LISTENERS: RefCell<bool> = const { RefCell::new(false) };
+    static BOOT: Cell<Option<Boot>> = const { Cell::new(None) };
 }
 
 /// Runs `f` on the state, if Biscoito has started. Never call page code inside `f`.
@@ -230,7 +250,15 @@ fn dispatch(name: &str, record: Option<&Record>) {
     }
 }
 
-fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Option<()> {
+/// Starts at once with `config`, dropping any boot still in progress.
+fn start(config: Config, problems: Vec<String>, shim: Option<Function>) {
+    BOOT.set(Some(Boot::Decide(Box::new(config), problems, shim)));
+    while boot_step(None) != 0 {}
+}
+
+/// Decides from the config and the stored record, and makes the state the
+/// API works on. Nothing optional is released here.
+fn settle(config: Config, problems: Vec<String>, shim: Option<Function>) -> Option<Decided> {
     let window = window()?;
     let document = window.document()?;
     let lang = i18n::negotiate(
@@ -279,48 +307,62 @@ fn start(config: Config, problems: Vec<String>, shim: Option<Function>) -> Optio
         }
         _ => None,
     };
-    let first_decision = decision.store;
-    let show_banner = decision.show_banner;
-    let record = decision.record;
+    let made_at_load = decision.store;
     APP.with(|cell| {
         *cell.borrow_mut() = Some(App {
-            config,
+            config: Rc::new(config),
             problems,
             lang,
-            record: record.clone(),
+            record: decision.record,
             store,
             ui: None,
             analytics,
             shim,
             released: Vec::new(),
+            dialog_wanted: false,
         });
     });
     wire_page_once(&window, &document);
-    // What the stored consent allows is released before the interface is
-    // drawn: a returning visitor's analytics start sooner, and a first
-    // visit has nothing optional to release.
-    apply(None);
+    Some(Decided { made_at_load })
+}
+
+/// Draws the interface. It comes after the release of what the stored
+/// consent allows: a returning visitor's analytics start sooner, and a first
+/// visit has nothing optional to release. Everything is read from the state
+/// again, since the page may have used the API since the decision (the
+/// banner shows only if nobody has chosen yet).
+fn draw(decided: Decided) {
+    let Some(document) = document() else { return };
+    let Some((config, lang, undecided)) =
+        with_app(|app| (app.config.clone(), app.lang, app.record.is_none()))
+    else {
+        return;
+    };
     // Mounted outside the state's borrow: focus and other events raised while
-    // drawing run listeners that read the state. The language is read again
-    // because a released script may have called setLanguage.
-    let (config, lang) = with_app(|app| (app.config.clone(), app.lang))?;
+    // drawing run listeners that read the state.
     let ui = Ui::mount(&document, &config);
     if let Some(ui) = &ui {
         ui.set_language(lang);
-        if show_banner {
+        if undecided {
             ui.show_banner(&config, lang);
         } else {
             ui.set_reopen(&config, lang, true);
         }
         wire_shadow_root(&ui.root);
     }
-    with_app(|app| app.ui = ui);
+    let (record, dialog_wanted) = with_app(|app| {
+        app.ui = ui;
+        (app.record.clone(), std::mem::take(&mut app.dialog_wanted))
+    })
+    .unwrap_or_default();
+    if dialog_wanted {
+        open_preferences();
+    }
     dispatch("biscoito:ready", record.as_ref());
-    if first_decision {
+    if decided.made_at_load {
         send_receipt(record.as_ref());
         dispatch("biscoito:consent", record.as_ref());
     }
-    Some(())
 }
 
 /// Brings the page in line with the current record: releases what is now
@@ -542,14 +584,17 @@ fn all_optional() -> Vec<String> {
 fn open_preferences() {
     with_app(|app| {
         let (config, lang, record) = (&app.config, app.lang, app.record.as_ref());
-        if let (Some(ui), Some(document)) = (&mut app.ui, document()) {
-            ui.open_dialog(&document, config, lang, record);
+        match (&mut app.ui, document()) {
+            (Some(ui), Some(document)) => ui.open_dialog(&document, config, lang, record),
+            (None, _) => app.dialog_wanted = true,
+            _ => {}
         }
     });
 }
 
 fn close_preferences() {
     with_app(|app| {
+        app.dialog_wanted = false;
         if let Some(ui) = &mut app.ui {
             if ui.dialog_open() {
                 ui.close_dialog();
@@ -713,13 +758,58 @@ export interface ConsentRecord {
 export type BiscoitoEvent = "ready" | "consent" | "change" | "biscoito:ready" | "biscoito:consent" | "biscoito:change";
 "#;
 
-/// Starts Biscoito with the page's inline config. The loader calls it once,
-/// passing a `gtag` function that pushes its real `arguments` to dataLayer.
+/// Starts Biscoito with the page's inline config. `gtag_shim` pushes its
+/// real `arguments` to dataLayer. With `in_steps`, each call runs one step
+/// of four, so that the caller can yield to the page between them (as one
+/// task, boot blocks a slow phone's main thread for well over 50 ms), and
+/// returns 0 when booted, 1 when another step follows, and 2 when another
+/// step follows and the API now works (the state exists). Without it, boot
+/// runs whole and returns 0. `init` during the steps replaces them.
 #[wasm_bindgen]
-pub fn boot(gtag_shim: Option<Function>) {
-    let Some(document) = document() else { return };
-    let (config, problems) = inline_config(&document);
-    start(config, problems, gtag_shim);
+pub fn boot(gtag_shim: Option<Function>, in_steps: Option<bool>) -> u8 {
+    if in_steps == Some(true) {
+        return boot_step(gtag_shim);
+    }
+    BOOT.set(None);
+    while boot_step(gtag_shim.clone()) != 0 {}
+    0
+}
+
+fn boot_step(gtag_shim: Option<Function>) -> u8 {
+    let (next, code) = match BOOT.take() {
+        None => match document() {
+            Some(document) => {
+                let (config, problems) = inline_config(&document);
+                (Boot::Decide(Box::new(config), problems, gtag_shim), 1)
+            }
+            None => (Boot::Over, 0),
+        },
+        Some(Boot::Decide(config, problems, shim)) => match settle(*config, problems, shim) {
+            Some(decided) => (Boot::Release(decided), 2),
+            None => (Boot::Over, 0),
+        },
+        Some(Boot::Release(decided)) => {
+            apply(None);
+            (Boot::Draw(decided), 1)
+        }
+        Some(Boot::Draw(decided)) => {
+            draw(decided);
+            (Boot::Over, 0)
+        }
+        Some(Boot::Over) => (Boot::Over, 0),
+    };
+    // Steps run page code (released scripts, event listeners) that may call
+    // init(), which boots to the end at once: this boot must not resume then.
+    match BOOT.take() {
+        None => {
+            BOOT.set(Some(next));
+            code
+        }
+        over => {
+            BOOT.set(over);
+            0
+        }
+    }
 }
 
 /// Restarts with `config` (an object in the shape of the inline config).

@@ -232,3 +232,62 @@ test("the wasm memory stays flat while the interface is redrawn a thousand times
   assert.ok(!consoleLines.some((l) => l.startsWith("pageerror")), consoleLines.join("\n"));
   await context.close();
 });
+
+// The loader boots in steps with a yield between them and publishes
+// window.Biscoito as soon as the consent state exists, before the interface
+// is drawn. Each test acts at that moment, through a setter on window.
+async function atPublish(page, act) {
+  await page.addInitScript((source) => {
+    let api;
+    Object.defineProperty(window, "Biscoito", {
+      configurable: true,
+      get: () => api,
+      set(value) {
+        api = value;
+        window.__drawnAtPublish = document.getElementById("biscoito") !== null;
+        new Function("Biscoito", source)(value);
+      },
+    });
+  }, act);
+}
+
+test("a choice made through the API before the interface is drawn: no banner, the reopen button, nothing optional refused runs", async () => {
+  const { context, page, google } = await visitor(env);
+  await atPublish(page, "window.__events = []; document.addEventListener('biscoito:consent', () => __events.push('consent')); Biscoito.rejectAll();");
+  await page.goto(env.base + "/");
+  await ready(page);
+  await page.getByRole("button", { name: "Preferências de cookies" }).first().waitFor();
+  assert.equal(await page.evaluate(() => window.__drawnAtPublish), false, "the API came before the interface");
+  assert.equal(await page.getByRole("button", { name: "Aceitar todos" }).count(), 0, "no banner after a choice");
+  assert.equal(await page.evaluate(() => Biscoito.consent().method), "reject-all");
+  assert.deepEqual(await page.evaluate(() => window.__events), ["consent"]);
+  assert.deepEqual(google, []);
+  await context.close();
+});
+
+test("preferences asked for through the API before the interface is drawn open once it is", async () => {
+  const { context, page, google } = await visitor(env);
+  await atPublish(page, "Biscoito.showPreferences();");
+  await page.goto(env.base + "/");
+  await ready(page);
+  const dialog = page.getByRole("dialog", { name: "Preferências de cookies" });
+  await dialog.waitFor();
+  assert.equal(await page.evaluate(() => window.__drawnAtPublish), false);
+  assert.equal(await dialog.getByRole("switch", { name: /Estatísticas/ }).isChecked(), false);
+  assert.deepEqual(google, []);
+  await context.close();
+});
+
+test("init() before the interface is drawn replaces the boot still in progress", async () => {
+  const { context, page } = await visitor(env);
+  await atPublish(page, "window.__initProblems = Biscoito.init({ language: 'en' });");
+  await page.goto(env.base + "/");
+  await ready(page);
+  await page.getByRole("button", { name: "Accept all", exact: true }).waitFor();
+  // The rest of the first boot would draw again from the inline config, in Portuguese.
+  await page.waitForTimeout(300);
+  assert.deepEqual(await page.evaluate(() => window.__initProblems), []);
+  assert.equal(await page.getByRole("button", { name: "Aceitar todos" }).count(), 0);
+  assert.equal(await page.getByRole("button", { name: "Accept all", exact: true }).count(), 1);
+  await context.close();
+});
