@@ -21,7 +21,7 @@ pub fn config_text(data: &[u8]) {
             let _ = html::preferences(&config, lang, None);
         }
         let decision = policy::evaluate(&config, None, NOW, false, String::new, "pt-BR");
-        assert!(decision.record.is_none() && decision.show_banner);
+        assert!(decision.record.is_none() && decision.show_banner());
         for category in config.optional_categories() {
             assert!(!policy::allows(&config, None, [category.id.as_str()]));
         }
@@ -43,5 +43,5 @@ pub fn record_text(data: &[u8]) {
         .is_some_and(|r| r.check(&config, NOW).is_ok());
     let decision = policy::evaluate(&config, Some(parsed), NOW, false, String::new, "pt-BR");
     assert_eq!(decision.record.is_some(), checks);
-    assert_eq!(decision.show_banner, !checks);
+    assert_eq!(decision.show_banner(), !checks);
 }

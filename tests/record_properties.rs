@@ -67,7 +67,7 @@ proptest! {
             .and_then(|v| Record::from_value(&v).ok())
             .is_some_and(|r| r.check(&config, NOW).is_ok());
         prop_assert_eq!(decision.record.is_some(), checks);
-        prop_assert_eq!(decision.show_banner, !checks);
+        prop_assert_eq!(decision.show_banner(), !checks);
     }
 
     #[test]

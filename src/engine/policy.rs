@@ -11,12 +11,20 @@ pub struct Decision {
     pub record: Option<Record>,
     /// A new record made here (from GPC) that the caller must store.
     pub store: bool,
-    pub show_banner: bool,
     /// Why a stored record was set aside, for the console.
     pub discarded: Option<Invalid>,
     /// Whether the caller must delete the stored text: set aside and not
     /// replaced, unless it belongs to a newer policy revision.
     pub clear_stored: bool,
+}
+
+impl Decision {
+    /// The visitor is asked exactly when no consent is in force. The browser
+    /// layer asks the same of its state when it draws, since the page may
+    /// have chosen through the API in between.
+    pub fn show_banner(&self) -> bool {
+        self.record.is_none()
+    }
 }
 
 /// What the page starts with. `stored` is the parsed JSON from storage
@@ -40,7 +48,6 @@ pub fn evaluate(
                 return Decision {
                     record: Some(record),
                     store: false,
-                    show_banner: false,
                     discarded: None,
                     clear_stored: false,
                 }
@@ -57,7 +64,6 @@ pub fn evaluate(
         return Decision {
             record: Some(record),
             store: !keep_stored,
-            show_banner: false,
             discarded,
             clear_stored: false,
         };
@@ -65,7 +71,6 @@ pub fn evaluate(
     Decision {
         record: None,
         store: false,
-        show_banner: true,
         clear_stored: discarded.is_some() && !keep_stored,
         discarded,
     }
@@ -141,7 +146,7 @@ mod tests {
     fn nothing_stored_asks_and_allows_nothing_optional() {
         let c = Config::default();
         let d = evaluate(&c, None, NOW, false, id, "pt-BR");
-        assert!(d.show_banner && d.record.is_none());
+        assert!(d.show_banner() && d.record.is_none());
         assert!(!allows(&c, d.record.as_ref(), ["analytics"]));
         assert!(allows(&c, d.record.as_ref(), ["necessary"]));
     }
@@ -151,7 +156,7 @@ mod tests {
         let c = Config::default();
         let r = analytics_on(&c, Method::AcceptAll);
         let d = evaluate(&c, stored(&r), NOW + 1000, true, id, "pt-BR");
-        assert!(!d.show_banner && !d.store);
+        assert!(!d.show_banner() && !d.store);
         assert!(allows(&c, d.record.as_ref(), ["analytics"]));
         assert!(allows(&c, d.record.as_ref(), ["analytics", "necessary"]));
         assert!(!allows(&c, d.record.as_ref(), ["analytics", "marketing"]));
@@ -163,7 +168,7 @@ mod tests {
         let c = Config::default();
         let d = evaluate(&c, Some(Err(())), NOW, false, id, "pt-BR");
         assert_eq!(
-            (d.show_banner, d.discarded),
+            (d.show_banner(), d.discarded),
             (true, Some(Invalid::Malformed))
         );
         let old = analytics_on(&c, Method::AcceptAll);
@@ -173,7 +178,7 @@ mod tests {
         };
         let d = evaluate(&bumped, stored(&old), NOW, false, id, "pt-BR");
         assert_eq!(
-            (d.show_banner, d.discarded),
+            (d.show_banner(), d.discarded),
             (true, Some(Invalid::OtherRevision))
         );
         assert!(!allows(&bumped, d.record.as_ref(), ["analytics"]));
@@ -190,14 +195,14 @@ mod tests {
         let older = Config::default();
         let d = evaluate(&older, stored(&record), NOW, false, id, "pt-BR");
         assert_eq!(
-            (d.show_banner, d.discarded, d.clear_stored, d.store),
+            (d.show_banner(), d.discarded, d.clear_stored, d.store),
             (true, Some(Invalid::NewerRevision), false, false)
         );
         assert!(!allows(&older, d.record.as_ref(), ["analytics"]));
         // With GPC the stale page refuses for itself without overwriting.
         let d = evaluate(&older, stored(&record), NOW, true, id, "pt-BR");
         assert_eq!(
-            (d.show_banner, d.store, d.clear_stored),
+            (d.show_banner(), d.store, d.clear_stored),
             (false, false, false)
         );
         assert!(!allows(&older, d.record.as_ref(), ["analytics"]));
@@ -208,14 +213,14 @@ mod tests {
         let c = Config::default();
         let d = evaluate(&c, None, NOW, true, id, "pt-BR");
         let r = d.record.as_ref().unwrap();
-        assert!(!d.show_banner && d.store);
+        assert!(!d.show_banner() && d.store);
         assert_eq!((r.method, r.id.as_str()), (Method::Gpc, "fresh"));
         assert!(!allows(&c, Some(r), ["analytics"]));
         let ignoring = Config {
             respect_gpc: false,
             ..Config::default()
         };
-        assert!(evaluate(&ignoring, None, NOW, true, id, "pt-BR").show_banner);
+        assert!(evaluate(&ignoring, None, NOW, true, id, "pt-BR").show_banner());
     }
 
     #[test]
