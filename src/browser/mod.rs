@@ -934,7 +934,8 @@ pub fn config_errors() -> Array {
     with_app(|app| app.problems.iter().map(|p| JsValue::from_str(p)).collect()).unwrap_or_default()
 }
 
-/// Where the record is kept: "localStorage", "cookie" or "memory".
+/// Where the record is kept: "localStorage", "cookie" or "memory". Before the
+/// first choice, where it will be tried first: page views write nothing.
 #[wasm_bindgen(js_name = storageBackend)]
 pub fn storage_backend() -> String {
     with_app(|app| app.store.backend.as_str().to_owned()).unwrap_or_default()

@@ -33,26 +33,17 @@ pub struct Store {
     memory: Option<String>,
 }
 
-const PROBE: &str = "biscoito-probe";
 const DAY_SECONDS: u64 = 86_400;
 
 fn html_document() -> Option<HtmlDocument> {
     web_sys::window()?.document()?.dyn_into().ok()
 }
 
-/// gloo-storage panics (throws) when localStorage is missing, so probe it
-/// through web-sys first, including a write: Safari's private mode and full
-/// quotas fail only there.
-fn local_storage_works() -> bool {
-    let Some(window) = web_sys::window() else {
-        return false;
-    };
-    match window.local_storage() {
-        Ok(Some(storage)) => {
-            storage.set_item(PROBE, "1").is_ok() && storage.remove_item(PROBE).is_ok()
-        }
-        _ => false,
-    }
+/// gloo-storage panics (throws) when localStorage is missing, so look for it
+/// through web-sys first. Only reading is checked: a test write on every page
+/// view would be a storage event in every other open tab of the site.
+fn local_storage_readable() -> bool {
+    web_sys::window().is_some_and(|w| matches!(w.local_storage(), Ok(Some(_))))
 }
 
 pub fn read_cookie(name: &str) -> Option<String> {
@@ -124,16 +115,13 @@ fn cookie_spec(
 }
 
 impl Store {
+    /// Writes nothing: which backend takes the record is settled by the first
+    /// real write, which falls down the chain (localStorage, cookie, memory).
     pub fn open(settings: &StorageSettings) -> Store {
-        let backend = if local_storage_works() {
+        let backend = if local_storage_readable() {
             Backend::Local
-        } else if write_cookie(&cookie_spec(PROBE, Some("1"), 10, None))
-            && read_cookie(PROBE).is_some()
-        {
-            write_cookie(&cookie_spec(PROBE, None, 0, None));
-            Backend::Cookie
         } else {
-            Backend::Memory
+            Backend::Cookie
         };
         Store {
             backend,
@@ -151,7 +139,13 @@ impl Store {
             return Some(mirrored);
         }
         match self.backend {
-            Backend::Local => LocalStorage::raw().get_item(&self.key).ok().flatten(),
+            // A page view whose localStorage write failed left the record in
+            // the cookie: it still counts once localStorage takes writes again.
+            Backend::Local => LocalStorage::raw()
+                .get_item(&self.key)
+                .ok()
+                .flatten()
+                .or_else(|| read_cookie(&self.key)),
             Backend::Cookie => read_cookie(&self.key),
             Backend::Memory => self.memory.clone(),
         }
@@ -159,9 +153,12 @@ impl Store {
 
     /// Stores `value` until `max_age_seconds` from now. Falls down the chain on failure.
     pub fn write(&mut self, value: &str, max_age_seconds: u64) {
-        if self.backend == Backend::Local && LocalStorage::raw().set_item(&self.key, value).is_err()
-        {
-            self.backend = Backend::Cookie;
+        if self.backend == Backend::Local {
+            if LocalStorage::raw().set_item(&self.key, value).is_ok() {
+                self.forget_cookie_copy();
+            } else {
+                self.backend = Backend::Cookie;
+            }
         }
         if self.backend == Backend::Cookie
             && !(write_cookie(&cookie_spec(&self.key, Some(value), max_age_seconds, None))
@@ -184,7 +181,10 @@ impl Store {
 
     pub fn clear(&mut self) {
         match self.backend {
-            Backend::Local => LocalStorage::delete(&self.key),
+            Backend::Local => {
+                LocalStorage::delete(&self.key);
+                self.forget_cookie_copy();
+            }
             Backend::Cookie => {
                 write_cookie(&cookie_spec(&self.key, None, 0, None));
             }
@@ -192,6 +192,13 @@ impl Store {
         }
         if let Some(mirror) = &self.mirror {
             write_cookie(&cookie_spec(&mirror.name, None, 0, Some(mirror)));
+        }
+    }
+
+    /// An older fallback copy must not outlive the record that replaced or cleared it.
+    fn forget_cookie_copy(&self) {
+        if read_cookie(&self.key).is_some() {
+            write_cookie(&cookie_spec(&self.key, None, 0, None));
         }
     }
 

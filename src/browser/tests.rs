@@ -232,17 +232,37 @@ fn blocked_local_storage_falls_back_to_a_first_party_cookie() {
     local().clear().unwrap();
     page_script(BLOCK_LOCAL_STORAGE);
     init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
-    assert_eq!(storage_backend(), "cookie");
+    // Nothing is written until the visitor chooses, so the failure shows then.
+    assert_eq!(storage_backend(), "localStorage");
     assert!(!accepted("analytics"));
     accept_all();
+    assert_eq!(storage_backend(), "cookie");
     let stored = storage::read_cookie("biscoito-consent").expect("record in a cookie");
     assert!(stored.contains("\"method\":\"accept-all\""), "{stored}");
     // The next page view finds the choice in the cookie and does not ask again.
     init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
     assert!(accepted("analytics"));
     assert!(!shadow_html().contains(">Accept all</button>"));
+    // Once localStorage takes writes again, the cookie copy still counts until
+    // a new choice replaces it, and then it is gone.
     page_script(UNBLOCK_LOCAL_STORAGE);
-    forget_cookie("biscoito-consent");
+    init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
+    assert!(accepted("analytics"));
+    reject_all();
+    assert!(!accepted("analytics"));
+    assert_eq!(storage_backend(), "localStorage");
+    assert!(storage::read_cookie("biscoito-consent").is_none());
+    let stored = local()
+        .get_item("biscoito-consent")
+        .unwrap()
+        .expect("record in localStorage");
+    assert!(stored.contains("\"method\":\"reject-all\""), "{stored}");
+    init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
+    assert!(
+        !accepted("analytics"),
+        "the refusal, not the older acceptance"
+    );
+    local().clear().unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -251,8 +271,8 @@ fn with_no_storage_at_all_the_choice_lives_only_as_long_as_the_page() {
     page_script(BLOCK_LOCAL_STORAGE);
     page_script(BLOCK_COOKIES);
     init(js_sys::JSON::parse(r#"{"language": "en"}"#).unwrap());
-    assert_eq!(storage_backend(), "memory");
     accept_all();
+    assert_eq!(storage_backend(), "memory");
     assert!(accepted("analytics"), "the choice holds for this page");
     assert!(!shadow_html().contains(">Accept all</button>"));
     // A new page view remembers nothing, so it asks again and allows nothing.

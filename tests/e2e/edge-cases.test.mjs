@@ -75,6 +75,29 @@ test("blocked localStorage falls back to a first-party cookie, never a crash", a
   await context.close();
 });
 
+test("a page view writes nothing to storage until the visitor chooses: other tabs see no storage event", async () => {
+  const { context, page: watcher } = await visitor(env);
+  await watcher.goto(env.base + "/");
+  await ready(watcher);
+  await watcher.evaluate(() => { window.storageKeys = []; addEventListener("storage", (e) => window.storageKeys.push(e.key)); });
+  const keys = () => watcher.evaluate(() => window.storageKeys);
+  const tab = await context.newPage();
+  await tab.goto(env.base + "/");
+  await ready(tab);
+  await banner(tab).waitFor();
+  await tab.waitForTimeout(300);
+  assert.deepEqual(await keys(), [], "a first visit's page view");
+  await banner(tab).click();
+  await watcher.waitForFunction(() => window.storageKeys.length > 0);
+  assert.deepEqual(await keys(), ["biscoito-consent"], "the choice itself is the one write");
+  await tab.reload();
+  await ready(tab);
+  await tab.getByRole("button", { name: "Preferências de cookies" }).first().waitFor();
+  await tab.waitForTimeout(300);
+  assert.deepEqual(await keys(), ["biscoito-consent"], "a returning visitor's page view");
+  await context.close();
+});
+
 test("works under a strict Content-Security-Policy with no violation", async () => {
   const { context, page } = await visitor(env);
   await page.addInitScript(() => {
