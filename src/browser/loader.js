@@ -11,7 +11,12 @@ function biscoitoLater(step) {
   if (window.scheduler && scheduler.yield) scheduler.yield().then(step);
   else setTimeout(step);
 }
-wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoitoScript.src) }).then(function () {
+// An async or blocking tag starts compiling the module while the page is still
+// parsed; the boot itself waits for the whole document (config, gated tags).
+var biscoitoParsed = document.readyState != "loading" || new Promise(function (parsed) {
+  document.addEventListener("DOMContentLoaded", parsed);
+});
+Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoitoScript.src) }), biscoitoParsed]).then(function () {
   (function step() {
     var next = wasm_bindgen.boot(biscoitoGtag, true);
     if (next == 2) {

@@ -98,6 +98,30 @@ test("a page view writes nothing to storage until the visitor chooses: other tab
   await context.close();
 });
 
+test("an async tag on a page still arriving: the module compiles meanwhile, and the boot waits for the config and gated tags at the end", async () => {
+  const { context, page, consoleLines } = await visitor(env);
+  await page.addInitScript(() => {
+    const compile = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = function (...args) {
+      window.compileStarted = performance.now();
+      return compile.apply(this, args);
+    };
+  });
+  await page.goto(env.base + "/test/async.html");
+  await ready(page);
+  const times = await page.evaluate(() => ({ compile: window.compileStarted, first: window.firstPartParsed, last: window.lastPartParsed }));
+  assert.ok(times.last - times.first >= 400, "the page arrived in two parts");
+  assert.ok(times.compile < times.last, "the module was compiling before the page was whole");
+  const shadow = (selector) => page.evaluate((s) => document.getElementById("biscoito").shadowRoot.querySelector(s)?.textContent, selector);
+  assert.equal(await shadow(".banner h2"), "Cookies on this test page", "the config at the end of the page is the one used");
+  assert.equal(await page.evaluate(() => window.gatedRan), undefined);
+  await page.getByRole("button", { name: "Accept all" }).click();
+  await page.waitForFunction(() => window.gatedRan === true);
+  assert.deepEqual(await page.evaluate(() => Biscoito.configErrors()), []);
+  assert.ok(!consoleLines.some((l) => l.startsWith("pageerror") || l.startsWith("error")), consoleLines.join("\n"));
+  await context.close();
+});
+
 test("works under a strict Content-Security-Policy with no violation", async () => {
   const { context, page } = await visitor(env);
   await page.addInitScript(() => {

@@ -1,7 +1,8 @@
 // Static server for the demo portals and the end-to-end tests: www/ at /,
 // dist/ at /biscoito/, the configurator's checker module at /checker/, the
 // npm package (make pkg) at /pkg/. Pages under /csp/ are sent with a strict
-// Content-Security-Policy that reports violations to /csp-report.
+// Content-Security-Policy that reports violations to /csp-report. An HTML
+// file's `<!-- test-server: pause -->` holds back the rest of it for 500 ms.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
@@ -42,7 +43,12 @@ export function serve(port = 0) {
       // Like a CDN: the module may be fetched from another origin (the
       // configurator's sandboxed preview has an opaque one).
       if (prefix === "/biscoito/") headers["access-control-allow-origin"] = "*";
-      res.writeHead(200, headers).end(body);
+      // A page that arrives in two parts, like a slow portal: the browser
+      // parses (and runs async scripts) before the rest is sent.
+      const pause = extname(file) === ".html" ? body.indexOf("<!-- test-server: pause -->") : -1;
+      if (pause < 0) return res.writeHead(200, headers).end(body);
+      res.writeHead(200, headers).write(body.subarray(0, pause));
+      setTimeout(() => res.end(body.subarray(pause)), 500);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     }
