@@ -230,14 +230,16 @@ fn clone_as_runnable(original: &Element) -> Option<HtmlScriptElement> {
 fn domain_variants(host: &str) -> Vec<Option<String>> {
     let mut out = vec![None];
     // IPv4 hosts are all digits and dots; IPv6 hosts contain colons.
-    let is_ip = host.contains(':')
+    // Bytes, not char patterns: those keep str's substring searcher in the bundle.
+    let has = |text: &str, byte: u8| text.as_bytes().contains(&byte);
+    let is_ip = has(host, b':')
         || host.starts_with('[')
         || host.bytes().all(|b| b.is_ascii_digit() || b == b'.');
     if host.is_empty() || is_ip {
         return out;
     }
     let mut rest = host;
-    while rest.matches('.').count() >= 1 {
+    while has(rest, b'.') {
         out.push(Some(rest.to_owned()));
         out.push(Some({
             let mut dotted = String::from(".");
@@ -245,7 +247,7 @@ fn domain_variants(host: &str) -> Vec<Option<String>> {
             dotted
         }));
         match rest.split_once('.') {
-            Some((_, parent)) if parent.contains('.') => rest = parent,
+            Some((_, parent)) if has(parent, b'.') => rest = parent,
             _ => break,
         }
     }

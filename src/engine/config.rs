@@ -718,7 +718,9 @@ fn checked_cookie_name(
     problems: &mut Vec<Problem>,
 ) -> Option<String> {
     let base = name.strip_suffix('*').unwrap_or(name);
-    if !is_cookie_token(base) || base.contains('*') {
+    // Byte and char matches here and below, never str::contains: its substring
+    // searcher would be in every visitor's download for these few checks.
+    if !is_cookie_token(base) || base.as_bytes().contains(&b'*') {
         problem(
             problems,
             path,
@@ -854,7 +856,7 @@ fn read_cookie_mirror(
         let bare = domain.strip_prefix('.').unwrap_or(&domain);
         if !bare.is_empty()
             && bare.len() <= 253
-            && bare.contains('.')
+            && bare.as_bytes().contains(&b'.')
             && bare
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
@@ -1025,7 +1027,7 @@ fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme
             && font.len() <= 200
             && font
                 .chars()
-                .all(|c| c.is_alphanumeric() || " ,'\"-".contains(c))
+                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '\'' | '"' | '-'))
         {
             theme.font = Some(font);
         } else {
