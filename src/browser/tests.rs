@@ -66,6 +66,16 @@ fn accepting_stores_a_record_and_rejecting_replaces_it() {
         .unwrap()
         .expect("record stored");
     assert!(stored.contains("\"method\":\"accept-all\""), "{stored}");
+    // consent() is a plain object in the stored shape, key for key.
+    let view = consent();
+    assert_eq!(
+        js_sys::Object::get_prototype_of(&view),
+        js_sys::Object::get_prototype_of(&js_sys::Object::new())
+    );
+    assert_eq!(
+        js_sys::JSON::stringify(&view).unwrap().as_string().unwrap(),
+        stored
+    );
     let id = Reflect::get(&consent(), &"id".into())
         .unwrap()
         .as_string()
