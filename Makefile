@@ -38,7 +38,7 @@ dist:
 	  --config '$(DIST_RUSTFLAGS)' --target-dir $(DIST_BUILD)
 	wasm-bindgen --target $(TARGET) --no-typescript --out-dir $(DIST_BUILD)/bindgen $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	rm -rf dist && mkdir -p dist
-	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers $(DIST_BUILD)/bindgen/biscoito_bg.wasm -o $(DIST_BUILD)/optimized.wasm
+	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features $(DIST_BUILD)/bindgen/biscoito_bg.wasm -o $(DIST_BUILD)/optimized.wasm
 	wasm-opt $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(DIST_BUILD)/optimized.wasm -o dist/biscoito_bg.wasm > /dev/null
 	{ echo '(function(){'; cat $(DIST_BUILD)/bindgen/biscoito.js src/browser/loader.js; echo '})();'; } > $(DIST_BUILD)/bundle.js
 	node scripts/short-names.mjs $(DIST_BUILD)/optimized.wasm dist/biscoito_bg.wasm $(DIST_BUILD)/bundle.js
@@ -123,7 +123,7 @@ docs:
 pkg: dist
 	rm -rf pkg && mkdir -p pkg/dist
 	wasm-bindgen --target web --out-dir pkg $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
-	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers pkg/biscoito_bg.wasm -o $(DIST_BUILD)/pkg-optimized.wasm
+	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features pkg/biscoito_bg.wasm -o $(DIST_BUILD)/pkg-optimized.wasm
 	wasm-opt $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(DIST_BUILD)/pkg-optimized.wasm -o pkg/biscoito_bg.wasm > /dev/null
 	node scripts/short-names.mjs $(DIST_BUILD)/pkg-optimized.wasm pkg/biscoito_bg.wasm pkg/biscoito.js
 	rm pkg/biscoito_bg.wasm.d.ts
