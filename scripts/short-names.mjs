@@ -1,7 +1,7 @@
 // Gives the module's imports and exports one- or two-letter names, in the
 // wasm and in the glue that calls them. wasm-bindgen names every import after
 // the web-sys function and a 16-digit hash, and every visitor downloads each
-// of those names twice (import section and glue): about 3 kB gzipped.
+// of those names twice (import section and glue): 5.1 kB gzipped of 60.6.
 // binaryen renames the wasm side; this script rewrites the glue to match and
 // fails the build if any old name is left in it.
 // Usage: node scripts/short-names.mjs long.wasm short.wasm glue.js
