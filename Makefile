@@ -31,6 +31,13 @@ setup:
 # scripts/short-names.mjs renames them in the glue to match.
 DIST_RUSTFLAGS := target.wasm32-unknown-unknown.rustflags=["-Zunstable-options","-Cpanic=immediate-abort","-Zfmt-debug=none","-Zlocation-detail=none","-Csymbol-mangling-version=legacy"]
 DIST_BUILD := target/dist-build
+# $(call shrink,bindgen wasm,scratch wasm,shipped wasm,glue): size-optimize,
+# then short names in the wasm and in its glue. dist and pkg ship the same bytes.
+define shrink
+	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features $(1) -o $(2)
+	wasm-opt $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(2) -o $(3) > /dev/null
+	node scripts/short-names.mjs $(2) $(3) $(4)
+endef
 dist:
 	.ci/setup.sh wasm
 	cargo +$(DIST_TOOLCHAIN) build --quiet --release --lib --target wasm32-unknown-unknown \
@@ -38,10 +45,8 @@ dist:
 	  --config '$(DIST_RUSTFLAGS)' --target-dir $(DIST_BUILD)
 	wasm-bindgen --target $(TARGET) --no-typescript --out-dir $(DIST_BUILD)/bindgen $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	rm -rf dist && mkdir -p dist
-	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features $(DIST_BUILD)/bindgen/biscoito_bg.wasm -o $(DIST_BUILD)/optimized.wasm
-	wasm-opt $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(DIST_BUILD)/optimized.wasm -o dist/biscoito_bg.wasm > /dev/null
 	{ echo '(function(){'; cat $(DIST_BUILD)/bindgen/biscoito.js src/browser/loader.js; echo '})();'; } > $(DIST_BUILD)/bundle.js
-	node scripts/short-names.mjs $(DIST_BUILD)/optimized.wasm dist/biscoito_bg.wasm $(DIST_BUILD)/bundle.js
+	$(call shrink,$(DIST_BUILD)/bindgen/biscoito_bg.wasm,$(DIST_BUILD)/optimized.wasm,dist/biscoito_bg.wasm,$(DIST_BUILD)/bundle.js)
 	terser $(DIST_BUILD)/bundle.js --compress passes=2 --mangle --ecma 2017 --output dist/biscoito.js
 	@$(MAKE) --no-print-directory size
 
@@ -123,9 +128,7 @@ docs:
 pkg: dist
 	rm -rf pkg && mkdir -p pkg/dist
 	wasm-bindgen --target web --out-dir pkg $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
-	wasm-opt $(WASM_OPT_LEVEL) $(WASM_FEATURES) --strip-debug --strip-producers --strip-target-features pkg/biscoito_bg.wasm -o $(DIST_BUILD)/pkg-optimized.wasm
-	wasm-opt $(WASM_FEATURES) --minify-imports-and-exports-and-modules $(DIST_BUILD)/pkg-optimized.wasm -o pkg/biscoito_bg.wasm > /dev/null
-	node scripts/short-names.mjs $(DIST_BUILD)/pkg-optimized.wasm pkg/biscoito_bg.wasm pkg/biscoito.js
+	$(call shrink,pkg/biscoito_bg.wasm,$(DIST_BUILD)/pkg-optimized.wasm,pkg/biscoito_bg.wasm,pkg/biscoito.js)
 	rm pkg/biscoito_bg.wasm.d.ts
 	cp dist/biscoito.js dist/biscoito_bg.wasm pkg/dist/
 	cp README.md LICENSE-MIT LICENSE-APACHE docs/biscoito.schema.json pkg/

@@ -40,10 +40,9 @@ for (const module of new Set(imports.map(([b]) => b.module))) {
 for (const [before, after] of imports) {
   replaceAll(new RegExp(`(?<![\\w$])${escape(before.name)}(?=\\s*:)`, "g"), JSON.stringify(after.name), 1, `import ${before.name}`);
 }
-// Exports are read as `wasm.name`, and some are never read by the glue.
+// Exports are read as `wasm.name`, any number of times (some never).
 for (const [before, after] of exports) {
-  const uses = glue.match(new RegExp(`\\bwasm\\.${escape(before.name)}(?![\\w$])`, "g"))?.length ?? 0;
-  replaceAll(new RegExp(`\\bwasm\\.${escape(before.name)}(?![\\w$])`, "g"), `wasm[${JSON.stringify(after.name)}]`, uses, `export ${before.name}`);
+  glue = glue.replace(new RegExp(`\\bwasm\\.${escape(before.name)}(?![\\w$])`, "g"), `wasm[${JSON.stringify(after.name)}]`);
 }
 // Import names are hashed, so any other mention is a use this script missed.
 // (Export names are not: the glue's own wrappers are called `boot`, `init`...)
