@@ -990,6 +990,22 @@ pub fn contrast(a: f64, b: f64) -> f64 {
     (hi + 0.05) / (lo + 0.05)
 }
 
+/// The font list lands inside a stylesheet, so it must not be able to end a
+/// declaration or a rule. In ASCII only letters, digits and the separators of a
+/// family list pass; any other character (accented and non-Latin family names)
+/// passes unless it is a control. Every non-ASCII code point is a name character
+/// to the CSS tokenizer, and telling letters from symbols there would ship
+/// Unicode's letter tables (2 kB gzipped) to every visitor.
+fn is_font_list(font: &str) -> bool {
+    !font.is_empty()
+        && font.len() <= 200
+        && font.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, ' ' | ',' | '\'' | '"' | '-')
+                || (!c.is_ascii() && !c.is_control())
+        })
+}
+
 fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme {
     let mut theme = Theme::default();
     let Some(mut f) = Fields::open(value, path, problems) else {
@@ -1023,12 +1039,7 @@ fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme
         }
     }
     if let Some((font, p)) = f.string("font") {
-        if !font.is_empty()
-            && font.len() <= 200
-            && font
-                .chars()
-                .all(|c| c.is_alphanumeric() || matches!(c, ' ' | ',' | '\'' | '"' | '-'))
-        {
+        if is_font_list(&font) {
             theme.font = Some(font);
         } else {
             f.report(
@@ -1255,6 +1266,35 @@ mod tests {
         assert!(from_value(&parse(r##"{"theme": {"accent": "#6b1d1d"}}"##).unwrap()).is_ok());
         assert!((contrast(luminance("#000"), luminance("#ffffff")) - 21.0).abs() < 1e-9);
         assert!((contrast(luminance("#0b57a4"), 1.0) - 7.2).abs() < 0.1);
+    }
+
+    #[test]
+    fn font_lists_keep_non_latin_names_and_cannot_break_out_of_css() {
+        for font in [
+            "Verdana, sans-serif",
+            "\"Fira Sans\", Ubuntu",
+            "Noto Sans JP, 游ゴシック",
+            "Ópera Sans",
+        ] {
+            assert!(is_font_list(font), "{font}");
+        }
+        for font in [
+            "",
+            "a;color:red",
+            "a}b",
+            "url(x)",
+            "a\\62",
+            "x/*",
+            "a\u{85}b",
+            "a\nb",
+        ] {
+            assert!(!is_font_list(font), "{font:?}");
+        }
+        assert!(!is_font_list(&"a".repeat(201)));
+        assert_eq!(
+            paths_of(r#"{"theme": {"font": "serif; x"}}"#),
+            ["theme.font"]
+        );
     }
 
     #[test]

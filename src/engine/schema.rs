@@ -257,7 +257,7 @@ const THEME: &[Field] = &[
     ),
     field(
         "font",
-        Shape::Text { pattern: Some("^[\\p{L}\\p{N} ,'\"-]{1,200}$"), example: "Verdana, sans-serif" },
+        Shape::Text { pattern: Some("^[0-9A-Za-z ,'\"\\u00A0-\\uFFFF-]{1,200}$"), example: "Verdana, sans-serif" },
         "CSS font-family list. Only fonts already on the page or the system: nothing is downloaded.",
         "Lista font-family do CSS. Só fontes já presentes na página ou no sistema: nada é baixado.",
     ),
