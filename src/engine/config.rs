@@ -831,7 +831,7 @@ fn read_cookie_mirror(
     default_name: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<CookieMirror> {
-    if value == &Value::Bool(false) {
+    if matches!(value, Value::Bool(false)) {
         return None;
     }
     let mut mirror = CookieMirror {
@@ -841,7 +841,7 @@ fn read_cookie_mirror(
         same_site: SameSite::Lax,
         secure: None,
     };
-    if value == &Value::Bool(true) {
+    if matches!(value, Value::Bool(true)) {
         return Some(mirror);
     }
     let mut f = Fields::open(value, path, problems)?;
