@@ -7,6 +7,8 @@
 //   BENCH_RUNS=15 (per manager, per throttle, per scenario)   CHROMIUM_PATH=/usr/bin/chromium
 //   BENCH_MANAGERS=biscoito,cookieconsent (an experiment: only these, and
 //   the figures go to target/bench/ instead of docs/bench/)
+//   BENCH_VARIANT=/tmp/other-dist adds "biscoito-variant", another build of
+//   Biscoito served beside this one (an A/B; name it in BENCH_MANAGERS)
 import { readFile, writeFile, mkdir } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { join, normalize, resolve, extname } from "node:path";
@@ -280,7 +282,7 @@ for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i])).join("  ")
 const table = lines.join("\n");
 console.log(`\n${table}`);
 
-const out = process.env.BENCH_MANAGERS ? join(root, "target", "bench") : join(root, "docs", "bench");
+const out = process.env.BENCH_MANAGERS || process.env.BENCH_VARIANT ? join(root, "target", "bench") : join(root, "docs", "bench");
 await mkdir(out, { recursive: true });
 await writeFile(join(out, "results.json"), `${JSON.stringify({ environment, summary, samples }, null, 1)}\n`);
 await writeFile(join(out, "results.txt"), `${table}\n`);

@@ -131,7 +131,18 @@ const biscoitoScriptOnly = {
   head: biscoito.head.replace(/^<link rel="preload"[^\n]*\n/, ""),
 };
 
-const ALL = [biscoito, biscoitoScriptOnly, cookieconsent, klaro, tarteaucitron];
+/** An A/B experiment, never part of the published figures: another build of
+ * Biscoito (BENCH_VARIANT=<that build's dist/ folder>) measured beside this
+ * one, with the same page. */
+const biscoitoVariant = {
+  ...biscoito,
+  name: "biscoito-variant",
+  label: "Biscoito, variant build",
+  files: "/biscoito-variant/",
+  head: biscoito.head.replaceAll("/biscoito/", "/biscoito-variant/"),
+};
+
+const ALL = [biscoito, biscoitoScriptOnly, cookieconsent, klaro, tarteaucitron, ...(process.env.BENCH_VARIANT ? [biscoitoVariant] : [])];
 const chosen = (process.env.BENCH_MANAGERS || "").split(",").filter(Boolean);
 for (const name of chosen) {
   if (!ALL.some((m) => m.name === name)) throw new Error(`BENCH_MANAGERS: no manager called ${name}`);

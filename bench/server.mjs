@@ -11,9 +11,12 @@ const here = resolve(fileURLToPath(import.meta.url), "..");
 const root = resolve(here, "..");
 const TYPES = { ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".html": "text/html; charset=utf-8" };
 const EVERYONE = [...SERVABLE, BASELINE];
+// BENCH_VARIANT: another build's dist/ folder, served at /biscoito-variant/ (see managers.mjs).
+const VARIANT = process.env.BENCH_VARIANT ? resolve(process.env.BENCH_VARIANT) : null;
 
 export function fileFor(path) {
   if (path.startsWith("/biscoito/")) return join(root, "dist", normalize(path.slice("/biscoito/".length)));
+  if (VARIANT && path.startsWith("/biscoito-variant/")) return join(VARIANT, normalize(path.slice("/biscoito-variant/".length)));
   if (path.startsWith("/vendor/")) return join(here, "node_modules", normalize(path.slice("/vendor/".length)));
   return null;
 }
@@ -27,7 +30,8 @@ export function serve(port = 0) {
     if (path === "/portal.css") return send(TYPES[".css"], PORTAL_CSS);
     if (path === "/privacidade.html") return send(TYPES[".html"], "<!doctype html><html lang=pt-BR><title>Privacidade</title><h1>Privacidade</h1>");
     const file = fileFor(path);
-    if (!file || !(file.startsWith(join(root, "dist")) || file.startsWith(join(here, "node_modules")))) return res.writeHead(404).end();
+    const allowed = [join(root, "dist"), join(here, "node_modules"), ...(VARIANT ? [VARIANT] : [])];
+    if (!file || !allowed.some((folder) => file.startsWith(folder + "/"))) return res.writeHead(404).end();
     try {
       send(TYPES[extname(file)] || "application/octet-stream", await readFile(file));
     } catch {
