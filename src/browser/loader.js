@@ -4,9 +4,10 @@
 var biscoitoScript = document.currentScript;
 // Google's snippet pushes the real `arguments` object; gtag.js ignores arrays.
 function biscoitoGtag() { (window.dataLayer = window.dataLayer || []).push(arguments); }
-// Boots in steps with a yield to the page between them, so a slow phone's
-// main thread is never blocked long; scheduler.yield() resumes ahead of
-// other tasks where it exists.
+// Boots in steps with a yield to the page before each, so a slow phone's
+// main thread is never blocked long (the first yield parts the boot from
+// the task that finishes compiling the module); scheduler.yield() resumes
+// ahead of other tasks where it exists.
 function biscoitoLater(step) {
   if (window.scheduler && scheduler.yield) scheduler.yield().then(step);
   else setTimeout(step);
@@ -17,7 +18,7 @@ var biscoitoParsed = document.readyState != "loading" || new Promise(function (p
   document.addEventListener("DOMContentLoaded", parsed);
 });
 Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoitoScript.src) }), biscoitoParsed]).then(function () {
-  (function step() {
+  biscoitoLater(function step() {
     var next = wasm_bindgen.boot(biscoitoGtag, true);
     if (next == 2) {
       var api = {};
@@ -28,7 +29,7 @@ Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoito
       window.Biscoito = Object.freeze(api);
     }
     if (next) biscoitoLater(step);
-  })();
+  });
 }, function (error) {
   console.error("biscoito: the WebAssembly module could not be loaded; no optional cookie will be used", error);
 });
