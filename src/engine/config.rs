@@ -340,6 +340,15 @@ fn problem(problems: &mut Vec<Problem>, path: &str, message: &str) {
     });
 }
 
+/// "must be <expected>, not <what it is>".
+fn wrong_type(problems: &mut Vec<Problem>, path: &str, expected: &str, got: &Value) {
+    let mut m = String::from("must be ");
+    m.push_str(expected);
+    m.push_str(", not ");
+    m.push_str(got.kind());
+    problem(problems, path, &m);
+}
+
 impl<'a, 'p> Fields<'a, 'p> {
     /// `None` (with a problem recorded) when `value` is not an object.
     fn open(value: &'a Value, path: String, problems: &'p mut Vec<Problem>) -> Option<Self> {
@@ -358,9 +367,7 @@ impl<'a, 'p> Fields<'a, 'p> {
                 })
             }
             other => {
-                let mut m = String::from("must be an object, not ");
-                m.push_str(other.kind());
-                problem(problems, &path, &m);
+                wrong_type(problems, &path, "an object", other);
                 None
             }
         }
@@ -383,11 +390,7 @@ impl<'a, 'p> Fields<'a, 'p> {
     }
 
     fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
-        let mut m = String::from("must be ");
-        m.push_str(expected);
-        m.push_str(", not ");
-        m.push_str(got.kind());
-        self.report(path, &m);
+        wrong_type(self.problems, path, expected, got);
     }
 
     fn boolean(&mut self, key: &str, default: bool) -> bool {
@@ -558,9 +561,7 @@ fn read_list<'a>(value: &'a Value, path: &str, problems: &mut Vec<Problem>) -> &
     match value {
         Value::Array(items) => items,
         other => {
-            let mut m = String::from("must be a list, not ");
-            m.push_str(other.kind());
-            problem(problems, path, &m);
+            wrong_type(problems, path, "a list", other);
             &[]
         }
     }
@@ -579,18 +580,19 @@ fn read_localized(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Loc
                         problem(problems, &p, "is not a supported language (pt-BR, en, es)")
                     }
                     (_, other) => {
-                        let mut m = String::from("must be a string, not ");
-                        m.push_str(other.kind());
-                        problem(problems, &p, &m);
+                        wrong_type(problems, &p, "a string", other);
                     }
                 }
             }
             Localized(out)
         }
         other => {
-            let mut m = String::from("must be a string or an object of texts by language, not ");
-            m.push_str(other.kind());
-            problem(problems, path, &m);
+            wrong_type(
+                problems,
+                path,
+                "a string or an object of texts by language",
+                other,
+            );
             Localized::default()
         }
     }
@@ -644,11 +646,7 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             for (j, s) in read_list(v, &p, f.problems).iter().enumerate() {
                 match s {
                     Value::String(s) => category.services.push(s.clone()),
-                    other => {
-                        let mut m = String::from("must be a string, not ");
-                        m.push_str(other.kind());
-                        problem(f.problems, &index_path(&p, j), &m);
-                    }
+                    other => wrong_type(f.problems, &index_path(&p, j), "a string", other),
                 }
             }
         }
@@ -933,9 +931,7 @@ fn read_texts(
                 (Some(key), Value::String(s)) => out.push((lang, key, s.clone())),
                 (None, _) => problem(t.problems, &p, "is not a known text name"),
                 (_, other) => {
-                    let mut m = String::from("must be a string, not ");
-                    m.push_str(other.kind());
-                    problem(t.problems, &p, &m);
+                    wrong_type(t.problems, &p, "a string", other);
                 }
             }
         }
