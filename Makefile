@@ -35,11 +35,13 @@ DIST_BUILD := target/dist-build
 # most of the glue runs while the page loads, so V8 compiles all of it on a
 # background thread instead of stopping the main thread at each first call.
 JS_COMPILE_HINT := //\# allFunctionsCalledOnLoad
-# Chromium compiles each wasm function on its first call, at a fixed cost per
-# function on the main thread: inlining the tiniest ones (at most 4 binaryen
-# instructions) takes a returning visit from 228 lazy compilations to 215,
-# for 3 bytes gzipped. Larger limits cost 0.5 kB (8) and more.
-WASM_OPT_INLINE := --always-inline-max-function-size=4
+# binaryen's -Oz inlines every function that has a single caller, however
+# large. Capping that at 25 instructions makes the module 2.4 kB smaller
+# gzipped (more, smaller functions compress better), and Chromium's lazy
+# compilation costs the same CPU: more functions are compiled, but a callee
+# that a visit never reaches is no longer compiled with its caller.
+# docs/bench/README.md has the figures.
+WASM_OPT_INLINE := --one-caller-inline-max-function-size=25
 # $(call shrink,bindgen wasm,scratch wasm,shipped wasm,glue): size-optimize,
 # then short names in the wasm and in its glue. dist and pkg ship the same bytes.
 define shrink
