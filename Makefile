@@ -32,8 +32,10 @@ setup:
 DIST_RUSTFLAGS := target.wasm32-unknown-unknown.rustflags=["-Zunstable-options","-Cpanic=immediate-abort","-Zfmt-debug=none","-Zlocation-detail=none","-Csymbol-mangling-version=legacy"]
 DIST_BUILD := target/dist-build
 # Chromium's explicit compile hint (V8, Chrome 136+; a comment elsewhere):
-# most of the glue runs while the page loads, so V8 compiles all of it on a
-# background thread instead of stopping the main thread at each first call.
+# most of the glue runs while the page loads, so it asks V8 to compile all of
+# it eagerly, off the main thread where the script is streamed, rather than
+# at each function's first call (script time at 4x a few ms lower in two A/B
+# runs; docs/bench/README.md).
 JS_COMPILE_HINT := //\# allFunctionsCalledOnLoad
 # binaryen's -Oz inlines every function that has a single caller, however
 # large. Capping that at 25 instructions makes the module 2.4 kB smaller
