@@ -389,16 +389,12 @@ impl<'a, 'p> Fields<'a, 'p> {
         problem(self.problems, path, message);
     }
 
-    fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
-        wrong_type(self.problems, path, expected, got);
-    }
-
     fn boolean(&mut self, key: &str, default: bool) -> bool {
         match self.take(key) {
             None => default,
             Some((Value::Bool(b), _)) => *b,
             Some((v, path)) => {
-                self.wrong_type(&path, "true or false", v);
+                wrong_type(self.problems, &path, "true or false", v);
                 default
             }
         }
@@ -408,7 +404,7 @@ impl<'a, 'p> Fields<'a, 'p> {
         match self.take(key)? {
             (Value::String(s), path) => Some((s.clone(), path)),
             (v, path) => {
-                self.wrong_type(&path, "a string", v);
+                wrong_type(self.problems, &path, "a string", v);
                 None
             }
         }
@@ -889,7 +885,7 @@ fn read_cookie_mirror(
     if let Some((v, p)) = f.take("secure") {
         match v {
             Value::Bool(b) => mirror.secure = Some(*b),
-            other => f.wrong_type(&p, "true or false", other),
+            other => wrong_type(f.problems, &p, "true or false", other),
         }
     }
     if mirror.same_site == SameSite::None && mirror.secure == Some(false) {
