@@ -373,7 +373,9 @@ impl<'a, 'p> Fields<'a, 'p> {
         }
     }
 
-    fn take(&mut self, key: &str) -> Option<(&'a Value, String)> {
+    /// The value at `key`, marked as used. Its path is built only when a
+    /// problem needs it ([`Fields::at`]): most values have none.
+    fn take(&mut self, key: &str) -> Option<&'a Value> {
         #[cfg(test)]
         assert!(
             super::schema::declares(&self.path, key),
@@ -382,29 +384,41 @@ impl<'a, 'p> Fields<'a, 'p> {
         );
         let i = self.entries.iter().position(|(k, _)| k == key)?;
         self.used[i] = true;
-        Some((&self.entries[i].1, child(&self.path, key)))
+        Some(&self.entries[i].1)
     }
 
-    fn report(&mut self, path: &str, message: &str) {
-        problem(self.problems, path, message);
+    /// The path of the field `key` of this object.
+    fn at(&self, key: &str) -> String {
+        child(&self.path, key)
+    }
+
+    /// Records `message` against the field `key` of this object.
+    fn report(&mut self, key: &str, message: &str) {
+        let path = self.at(key);
+        problem(self.problems, &path, message);
+    }
+
+    fn wrong_type(&mut self, key: &str, expected: &str, got: &Value) {
+        let path = self.at(key);
+        wrong_type(self.problems, &path, expected, got);
     }
 
     fn boolean(&mut self, key: &str, default: bool) -> bool {
         match self.take(key) {
             None => default,
-            Some((Value::Bool(b), _)) => *b,
-            Some((v, path)) => {
-                wrong_type(self.problems, &path, "true or false", v);
+            Some(Value::Bool(b)) => *b,
+            Some(v) => {
+                self.wrong_type(key, "true or false", v);
                 default
             }
         }
     }
 
-    fn string(&mut self, key: &str) -> Option<(String, String)> {
+    fn string(&mut self, key: &str) -> Option<&'a str> {
         match self.take(key)? {
-            (Value::String(s), path) => Some((s.clone(), path)),
-            (v, path) => {
-                wrong_type(self.problems, &path, "a string", v);
+            Value::String(s) => Some(s),
+            v => {
+                self.wrong_type(key, "a string", v);
                 None
             }
         }
@@ -413,12 +427,12 @@ impl<'a, 'p> Fields<'a, 'p> {
     fn whole(&mut self, key: &str, min: u64, max: u64, default: u64, range_text: &str) -> u64 {
         match self.take(key) {
             None => default,
-            Some((v, path)) => match v.as_whole() {
+            Some(v) => match v.as_whole() {
                 Some(n) if (min..=max).contains(&n) => n,
                 _ => {
                     let mut m = String::from("must be a whole number from ");
                     m.push_str(range_text);
-                    self.report(&path, &m);
+                    self.report(key, &m);
                     default
                 }
             },
@@ -447,11 +461,11 @@ fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
     };
     // Editors' pointer to the JSON Schema: allowed, not used.
     let _ = f.string("$schema");
-    if let Some((lang, path)) = f.string("language") {
+    if let Some(lang) = f.string("language") {
         if lang != "auto" {
-            match parse_lang(&lang) {
+            match parse_lang(lang) {
                 Some(l) => config.language = Some(l),
-                None => f.report(&path, "must be \"auto\", \"pt-BR\", \"en\" or \"es\""),
+                None => f.report("language", "must be \"auto\", \"pt-BR\", \"en\" or \"es\""),
             }
         }
     }
@@ -463,37 +477,38 @@ fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
         180,
         "1 to 730 (24 months)",
     );
-    if let Some((url, path)) = f.string("policyUrl") {
-        config.policy_url = check_url(&mut f, &url, &path);
+    if let Some(url) = f.string("policyUrl") {
+        config.policy_url = check_url(&mut f, "policyUrl", url);
     }
-    if let Some((url, path)) = f.string("receiptUrl") {
-        config.receipt_url = check_url(&mut f, &url, &path);
+    if let Some(url) = f.string("receiptUrl") {
+        config.receipt_url = check_url(&mut f, "receiptUrl", url);
     }
     config.respect_gpc = f.boolean("respectGpc", true);
     config.floating_button = f.boolean("floatingButton", true);
     config.reload_on_revoke = f.boolean("reloadOnRevoke", true);
-    if let Some((layout, path)) = f.string("layout") {
-        match layout.as_str() {
+    if let Some(layout) = f.string("layout") {
+        match layout {
             "bar" => config.layout = Layout::Bar,
             "box" => config.layout = Layout::Box,
             "center" => config.layout = Layout::Center,
-            _ => f.report(&path, "must be \"bar\", \"box\" or \"center\""),
+            _ => f.report("layout", "must be \"bar\", \"box\" or \"center\""),
         }
     }
-    if let Some((v, path)) = f.take("categories") {
-        config.categories = read_categories(v, &path, f.problems);
+    if let Some(v) = f.take("categories") {
+        config.categories = read_categories(v, &f.at("categories"), f.problems);
     }
-    if let Some((v, path)) = f.take("googleAnalytics") {
+    if let Some(v) = f.take("googleAnalytics") {
+        let path = f.at("googleAnalytics");
         config.google_analytics = read_google_analytics(v, path, &config.categories, f.problems);
     }
-    if let Some((v, path)) = f.take("storage") {
-        config.storage = read_storage(v, path, f.problems);
+    if let Some(v) = f.take("storage") {
+        config.storage = read_storage(v, f.at("storage"), f.problems);
     }
-    if let Some((v, path)) = f.take("texts") {
-        config.texts = read_texts(v, path, f.problems);
+    if let Some(v) = f.take("texts") {
+        config.texts = read_texts(v, f.at("texts"), f.problems);
     }
-    if let Some((v, path)) = f.take("theme") {
-        config.theme = read_theme(v, path, f.problems);
+    if let Some(v) = f.take("theme") {
+        config.theme = read_theme(v, f.at("theme"), f.problems);
     }
     f.finish();
     config
@@ -527,12 +542,12 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
-fn check_url(f: &mut Fields, url: &str, path: &str) -> Option<String> {
+fn check_url(f: &mut Fields, key: &str, url: &str) -> Option<String> {
     if is_safe_url(url) {
         Some(url.trim().to_owned())
     } else {
         f.report(
-            path,
+            key,
             "must be an http(s) or relative URL (javascript:, data: and other schemes are refused)",
         );
         None
@@ -569,15 +584,14 @@ fn read_localized(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Loc
         Value::Object(entries) => {
             let mut out = Vec::new();
             for (code, text) in entries {
-                let p = child(path, code);
                 match (parse_lang(code), text) {
                     (Some(l), Value::String(t)) => out.push((Some(l), t.clone())),
-                    (None, _) => {
-                        problem(problems, &p, "is not a supported language (pt-BR, en, es)")
-                    }
-                    (_, other) => {
-                        wrong_type(problems, &p, "a string", other);
-                    }
+                    (None, _) => problem(
+                        problems,
+                        &child(path, code),
+                        "is not a supported language (pt-BR, en, es)",
+                    ),
+                    (_, other) => wrong_type(problems, &child(path, code), "a string", other),
                 }
             }
             Localized(out)
@@ -598,8 +612,7 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
     let items = read_list(value, path, problems);
     let mut categories: Vec<Category> = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let item_path = index_path(path, i);
-        let Some(mut f) = Fields::open(item, item_path.clone(), problems) else {
+        let Some(mut f) = Fields::open(item, index_path(path, i), problems) else {
             continue;
         };
         let mut category = Category {
@@ -611,25 +624,26 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             services: Vec::new(),
         };
         match f.string("id") {
-            Some((id, p)) if is_identifier(&id, 32) => {
+            Some(id) if is_identifier(id, 32) => {
                 if categories.iter().any(|c| c.id == id) {
-                    f.report(&p, "repeats the id of an earlier category");
+                    f.report("id", "repeats the id of an earlier category");
                 }
-                category.id = id;
+                category.id = id.to_owned();
             }
-            Some((_, p)) => f.report(
-                &p,
+            Some(_) => f.report(
+                "id",
                 "must be 1 to 32 characters: lowercase letters, digits, - or _",
             ),
-            None => f.report(&child(&item_path, "id"), "is missing"),
+            None => f.report("id", "is missing"),
         }
-        if let Some((v, p)) = f.take("title") {
-            category.title = read_localized(v, &p, f.problems);
+        if let Some(v) = f.take("title") {
+            category.title = read_localized(v, &f.at("title"), f.problems);
         }
-        if let Some((v, p)) = f.take("description") {
-            category.description = read_localized(v, &p, f.problems);
+        if let Some(v) = f.take("description") {
+            category.description = read_localized(v, &f.at("description"), f.problems);
         }
-        if let Some((v, p)) = f.take("cookies") {
+        if let Some(v) = f.take("cookies") {
+            let p = f.at("cookies");
             for (j, c) in read_list(v, &p, f.problems).iter().enumerate() {
                 if let Some(cookie) =
                     read_cookie(c, index_path(&p, j), category.required, f.problems)
@@ -638,7 +652,8 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
                 }
             }
         }
-        if let Some((v, p)) = f.take("services") {
+        if let Some(v) = f.take("services") {
+            let p = f.at("services");
             for (j, s) in read_list(v, &p, f.problems).iter().enumerate() {
                 match s {
                     Value::String(s) => category.services.push(s.clone()),
@@ -647,10 +662,7 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             }
         }
         if category.id == NECESSARY && !category.required {
-            f.report(
-                &child(&item_path, "required"),
-                "must be true for the \"necessary\" category",
-            );
+            f.report("required", "must be true for the \"necessary\" category");
         }
         f.finish();
         categories.push(category);
@@ -677,22 +689,22 @@ fn read_cookie(
             third_party: false,
         });
     }
-    let mut f = Fields::open(value, path.clone(), problems)?;
+    let mut f = Fields::open(value, path, problems)?;
     let name = match f.string("name") {
-        Some((n, p)) => checked_cookie_name(&n, &p, in_required, f.problems),
+        Some(n) => checked_cookie_name(n, &f.at("name"), in_required, f.problems),
         None => {
-            f.report(&child(&path, "name"), "is missing");
+            f.report("name", "is missing");
             None
         }
     };
-    let provider = f.string("provider").map(|(s, _)| s).unwrap_or_default();
+    let provider = f.string("provider").unwrap_or_default().to_owned();
     let purpose = f
         .take("purpose")
-        .map(|(v, p)| read_localized(v, &p, f.problems))
+        .map(|v| read_localized(v, &f.at("purpose"), f.problems))
         .unwrap_or_default();
     let duration = f
         .take("duration")
-        .map(|(v, p)| read_localized(v, &p, f.problems))
+        .map(|v| read_localized(v, &f.at("duration"), f.problems))
         .unwrap_or_default();
     let third_party = f.boolean("thirdParty", false);
     f.finish();
@@ -738,35 +750,39 @@ fn read_google_analytics(
     categories: &[Category],
     problems: &mut Vec<Problem>,
 ) -> Option<GoogleAnalytics> {
-    let mut f = Fields::open(value, path.clone(), problems)?;
+    let mut f = Fields::open(value, path, problems)?;
     let id = match f.string("measurementId") {
-        Some((id, p)) => {
+        Some(id) => {
             let body = id.strip_prefix("G-").unwrap_or("");
             if (4..=16).contains(&body.len())
                 && body
                     .bytes()
                     .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
             {
-                Some(id)
+                Some(id.to_owned())
             } else {
-                f.report(&p, "must look like G-XXXXXXXXXX (a GA4 measurement id)");
+                f.report(
+                    "measurementId",
+                    "must look like G-XXXXXXXXXX (a GA4 measurement id)",
+                );
                 None
             }
         }
         None => {
-            f.report(&child(&path, "measurementId"), "is missing");
+            f.report("measurementId", "is missing");
             None
         }
     };
     let mut consent_mode: Vec<(String, Vec<String>)> =
         vec![("analytics_storage".to_owned(), vec![ANALYTICS.to_owned()])];
-    if let Some((v, p)) = f.take("consentMode") {
+    if let Some(v) = f.take("consentMode") {
         consent_mode.clear();
-        if let Some(mut m) = Fields::open(v, p, f.problems) {
+        if let Some(mut m) = Fields::open(v, f.at("consentMode"), f.problems) {
             for signal in CONSENT_MODE_SIGNALS {
-                let Some((list, lp)) = m.take(signal) else {
+                let Some(list) = m.take(signal) else {
                     continue;
                 };
+                let lp = m.at(signal);
                 let mut needed = Vec::new();
                 for (j, c) in read_list(list, &lp, m.problems).iter().enumerate() {
                     let cp = index_path(&lp, j);
@@ -786,7 +802,7 @@ fn read_google_analytics(
         }
     } else if !categories.iter().any(|c| c.id == ANALYTICS && !c.required) {
         f.report(
-            &child(&path, "consentMode"),
+            "consentMode",
             "is needed: there is no optional \"analytics\" category to map analytics_storage to",
         );
     }
@@ -805,15 +821,15 @@ fn read_storage(value: &Value, path: String, problems: &mut Vec<Problem>) -> Sto
     let Some(mut f) = Fields::open(value, path, problems) else {
         return settings;
     };
-    if let Some((key, p)) = f.string("key") {
-        if is_cookie_token(&key) && key.len() <= 64 {
-            settings.key = key;
+    if let Some(key) = f.string("key") {
+        if is_cookie_token(key) && key.len() <= 64 {
+            settings.key = key.to_owned();
         } else {
-            f.report(&p, "must be 1 to 64 letters, digits, - _ or .");
+            f.report("key", "must be 1 to 64 letters, digits, - _ or .");
         }
     }
-    if let Some((v, p)) = f.take("cookie") {
-        settings.cookie = read_cookie_mirror(v, p, &settings.key, f.problems);
+    if let Some(v) = f.take("cookie") {
+        settings.cookie = read_cookie_mirror(v, f.at("cookie"), &settings.key, f.problems);
     }
     f.finish();
     settings
@@ -839,15 +855,15 @@ fn read_cookie_mirror(
         return Some(mirror);
     }
     let mut f = Fields::open(value, path, problems)?;
-    if let Some((name, p)) = f.string("name") {
-        if is_cookie_token(&name) {
-            mirror.name = name;
+    if let Some(name) = f.string("name") {
+        if is_cookie_token(name) {
+            mirror.name = name.to_owned();
         } else {
-            f.report(&p, "must be a valid cookie name");
+            f.report("name", "must be a valid cookie name");
         }
     }
-    if let Some((domain, p)) = f.string("domain") {
-        let bare = domain.strip_prefix('.').unwrap_or(&domain);
+    if let Some(domain) = f.string("domain") {
+        let bare = domain.strip_prefix('.').unwrap_or(domain);
         if !bare.is_empty()
             && bare.len() <= 253
             && bare.as_bytes().contains(&b'.')
@@ -857,41 +873,40 @@ fn read_cookie_mirror(
         {
             mirror.domain = Some(bare.to_ascii_lowercase());
         } else {
-            f.report(&p, "must be a host name such as \"example.gov.br\"");
+            f.report("domain", "must be a host name such as \"example.gov.br\"");
         }
     }
-    if let Some((cookie_path, p)) = f.string("path") {
+    if let Some(cookie_path) = f.string("path") {
         if cookie_path.starts_with('/')
             && !cookie_path
                 .bytes()
                 .any(|b| b == b';' || b < b' ' || b == 0x7f)
         {
-            mirror.path = cookie_path;
+            mirror.path = cookie_path.to_owned();
         } else {
             f.report(
-                &p,
+                "path",
                 "must start with / and contain no ; or control characters",
             );
         }
     }
-    if let Some((same_site, p)) = f.string("sameSite") {
+    if let Some(same_site) = f.string("sameSite") {
         match same_site.to_ascii_lowercase().as_str() {
             "lax" => mirror.same_site = SameSite::Lax,
             "strict" => mirror.same_site = SameSite::Strict,
             "none" => mirror.same_site = SameSite::None,
-            _ => f.report(&p, "must be \"Lax\", \"Strict\" or \"None\""),
+            _ => f.report("sameSite", "must be \"Lax\", \"Strict\" or \"None\""),
         }
     }
-    if let Some((v, p)) = f.take("secure") {
+    if let Some(v) = f.take("secure") {
         match v {
             Value::Bool(b) => mirror.secure = Some(*b),
-            other => wrong_type(f.problems, &p, "true or false", other),
+            other => f.wrong_type("secure", "true or false", other),
         }
     }
     if mirror.same_site == SameSite::None && mirror.secure == Some(false) {
-        let p = child(&f.path, "sameSite");
         f.report(
-            &p,
+            "sameSite",
             "\"None\" needs secure: browsers refuse SameSite=None cookies without Secure",
         );
     }
@@ -922,13 +937,10 @@ fn read_texts(
             continue;
         };
         for (name, text) in t.entries {
-            let p = child(&t.path, name);
             match (Text::from_name(name), text) {
                 (Some(key), Value::String(s)) => out.push((lang, key, s.clone())),
-                (None, _) => problem(t.problems, &p, "is not a known text name"),
-                (_, other) => {
-                    wrong_type(t.problems, &p, "a string", other);
-                }
+                (None, _) => t.report(name, "is not a known text name"),
+                (_, other) => t.wrong_type(name, "a string", other),
             }
         }
         t.used.fill(true);
@@ -1003,39 +1015,39 @@ fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme
     let Some(mut f) = Fields::open(value, path, problems) else {
         return theme;
     };
-    if let Some((scheme, p)) = f.string("scheme") {
-        match scheme.as_str() {
+    if let Some(scheme) = f.string("scheme") {
+        match scheme {
             "auto" => theme.scheme = Scheme::Auto,
             "light" => theme.scheme = Scheme::Light,
             "dark" => theme.scheme = Scheme::Dark,
-            _ => f.report(&p, "must be \"auto\", \"light\" or \"dark\""),
+            _ => f.report("scheme", "must be \"auto\", \"light\" or \"dark\""),
         }
     }
-    if let Some((accent, p)) = f.string("accent") {
-        if !is_hex_colour(&accent) {
-            f.report(&p, "must be a colour written #rgb or #rrggbb");
-        } else if contrast(luminance(&accent), 1.0) < 4.5 {
+    if let Some(accent) = f.string("accent") {
+        if !is_hex_colour(accent) {
+            f.report("accent", "must be a colour written #rgb or #rrggbb");
+        } else if contrast(luminance(accent), 1.0) < 4.5 {
             // The accent colours links and button faces on the white light theme.
             f.report(
-                &p,
+                "accent",
                 "must contrast at least 4.5:1 with white (WCAG 1.4.3); choose a darker colour",
             );
         } else {
-            theme.accent = Some(accent);
+            theme.accent = Some(accent.to_owned());
         }
     }
-    if let Some((v, p)) = f.take("radius") {
+    if let Some(v) = f.take("radius") {
         match v.as_whole() {
             Some(r) if r <= 24 => theme.radius_px = Some(r),
-            _ => f.report(&p, "must be a whole number of pixels from 0 to 24"),
+            _ => f.report("radius", "must be a whole number of pixels from 0 to 24"),
         }
     }
-    if let Some((font, p)) = f.string("font") {
-        if is_font_list(&font) {
-            theme.font = Some(font);
+    if let Some(font) = f.string("font") {
+        if is_font_list(font) {
+            theme.font = Some(font.to_owned());
         } else {
             f.report(
-                &p,
+                "font",
                 "must be a CSS font-family list (letters, digits, spaces, commas, quotes, hyphens)",
             );
         }
