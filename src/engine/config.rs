@@ -1079,6 +1079,55 @@ mod tests {
     }
 
     #[test]
+    fn each_problem_names_the_field_it_concerns() {
+        // The validator names a field's path only when it reports on it, so
+        // every key appears twice in its source: read, then reported.
+        let json = r##"{
+            "language": "fr", "policyUrl": "javascript:x", "receiptUrl": "data:x",
+            "layout": "side", "revision": -1, "respectGpc": "yes",
+            "categories": [
+                {"id": "necessary", "required": false, "cookies": [{"provider": "x"}], "title": {"fr": "x"}},
+                {"id": "Bad Id", "description": 3, "services": [1]}
+            ],
+            "googleAnalytics": {"measurementId": "UA-1"},
+            "storage": {"key": "a b", "cookie": {"name": "a;b", "domain": "localhost", "path": "x", "sameSite": "None", "secure": false}},
+            "texts": {"en": {"bannerTitle": 1, "nope": "x"}},
+            "theme": {"scheme": "sepia", "accent": "#ffff00", "radius": 99, "font": "x;y"}
+        }"##;
+        let mut paths = paths_of(json);
+        paths.sort();
+        let mut expected = [
+            "language",
+            "policyUrl",
+            "receiptUrl",
+            "layout",
+            "revision",
+            "respectGpc",
+            "categories[0].required",
+            "categories[0].cookies[0].name",
+            "categories[0].title.fr",
+            "categories[1].id",
+            "categories[1].description",
+            "categories[1].services[0]",
+            "googleAnalytics.measurementId",
+            "googleAnalytics.consentMode",
+            "storage.key",
+            "storage.cookie.name",
+            "storage.cookie.domain",
+            "storage.cookie.path",
+            "storage.cookie.sameSite",
+            "texts.en.bannerTitle",
+            "texts.en.nope",
+            "theme.scheme",
+            "theme.accent",
+            "theme.radius",
+            "theme.font",
+        ];
+        expected.sort();
+        assert_eq!(paths, expected);
+    }
+
+    #[test]
     fn empty_object_is_the_default() {
         assert_eq!(
             from_value(&parse("{}").unwrap()).unwrap(),
