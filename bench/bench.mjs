@@ -240,8 +240,9 @@ for (const manager of MANAGERS) {
   }
   summary[manager.name] = row;
 }
-// The page with no manager has long tasks of its own (its parse and first
-// paint): the floor that every manager's long-task figures sit on.
+// Long tasks of the page with no manager (its own parse and first paint, on
+// a busy machine) are the floor under every manager's long-task figures;
+// printed so that a reader can tell the manager's from the page's.
 const alone = (s) => s.throttle === 4 && !s.returning;
 const pageAlone = {
   longTasks: spread(pick("none", alone, "longTasks")),
