@@ -785,12 +785,15 @@ fn read_google_analytics(
                 let lp = m.at(signal);
                 let mut needed = Vec::new();
                 for (j, c) in read_list(list, &lp, m.problems).iter().enumerate() {
-                    let cp = index_path(&lp, j);
                     match c.as_str() {
                         Some(id) if categories.iter().any(|k| k.id == id && !k.required) => {
                             needed.push(id.to_owned())
                         }
-                        _ => problem(m.problems, &cp, "must be the id of an optional category"),
+                        _ => problem(
+                            m.problems,
+                            &index_path(&lp, j),
+                            "must be the id of an optional category",
+                        ),
                     }
                 }
                 if needed.is_empty() {
@@ -1125,6 +1128,19 @@ mod tests {
         ];
         expected.sort();
         assert_eq!(paths, expected);
+    }
+
+    #[test]
+    fn consent_mode_problems_name_the_signal_and_the_entry() {
+        let json = r#"{"googleAnalytics": {"measurementId": "G-ABCDEF1234",
+            "consentMode": {"analytics_storage": ["analytics", "necessary"], "ad_storage": []}}}"#;
+        assert_eq!(
+            paths_of(json),
+            [
+                "googleAnalytics.consentMode.analytics_storage[1]",
+                "googleAnalytics.consentMode.ad_storage",
+            ]
+        );
     }
 
     #[test]
