@@ -2,6 +2,7 @@
 # Installs everything `make demo` and `make test` need on a fresh machine,
 # skipping each piece that is already there. Safe to run again and again.
 # Usage: .ci/setup.sh [wasm|browsers|e2e|bench|all]
+# (browsers: Chromium, Firefox ESR and WebKitGTK with their drivers, and Xvfb)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -90,11 +91,22 @@ setup_browsers() {
   fi
 }
 
+# WebKit, Safari's engine: WebKitGTK's WebDriver and MiniBrowser (which
+# ships in libwebkit2gtk-4.1-0, off PATH), under Xvfb since it has no
+# headless mode. tests/e2e/webkit.mjs finds them and starts Xvfb itself.
+setup_webkit() {
+  local missing=()
+  command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
+  command -v Xvfb >/dev/null || missing+=(xvfb)
+  dpkg -L libwebkit2gtk-4.1-0 2>/dev/null | grep -q '/MiniBrowser$' || missing+=(libwebkit2gtk-4.1-0)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 case "$what" in
   wasm) setup_wasm ;;
-  browsers) setup_browsers ;;
+  browsers) setup_browsers; setup_webkit ;;
   e2e) setup_node ;;
   bench) setup_browsers; setup_bench ;;
-  all) setup_wasm; setup_browsers; setup_node ;;
+  all) setup_wasm; setup_browsers; setup_webkit; setup_node ;;
   *) echo "usage: $0 [wasm|browsers|e2e|bench|all]" >&2; exit 2 ;;
 esac
