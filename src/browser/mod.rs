@@ -687,11 +687,26 @@ fn wire_page_once(window: &Window, document: &Document) {
             let ours =
                 with_app(|app| event.key().is_none_or(|k| k == app.store.key())).unwrap_or(false);
             if ours {
-                reload_from_storage();
+                follow_stored_record(false);
             }
         });
     let _ = window.add_event_listener_with_callback("storage", on_storage.as_ref().unchecked_ref());
     on_storage.forget();
+    // A page restored from the back/forward cache missed every storage event
+    // sent while it sat there: a revocation made on another page, a wider
+    // choice, a new revision's banner, an expiry. Read the record again
+    // before the page goes on. (Listening to `pageshow` keeps the page
+    // eligible for that cache; an `unload` listener would not.)
+    let on_page_show = Closure::<dyn Fn(web_sys::PageTransitionEvent)>::new(
+        |event: web_sys::PageTransitionEvent| {
+            if event.persisted() {
+                follow_stored_record(true);
+            }
+        },
+    );
+    let _ =
+        window.add_event_listener_with_callback("pageshow", on_page_show.as_ref().unchecked_ref());
+    on_page_show.forget();
     // Single-page apps add gated scripts and embeds later.
     let on_mutation = Closure::<dyn Fn()>::new(release_pending);
     if let Ok(observer) = web_sys::MutationObserver::new(on_mutation.as_ref().unchecked_ref()) {
@@ -705,20 +720,35 @@ fn wire_page_once(window: &Window, document: &Document) {
     on_mutation.forget();
 }
 
-fn reload_from_storage() {
-    let Some((previous, current)) = with_app(|app| {
-        let stored = read_stored(&app.store);
-        let current = evaluate(
+/// Brings the page in line with the stored record. `shown_again` is a page
+/// the browser restored from the back/forward cache: it is treated as a
+/// page load (the GPC signal, setting aside and clearing a stale record), but
+/// what already ran on it is stopped by `apply`. Otherwise another tab wrote
+/// the record: follow it, writing nothing back.
+fn follow_stored_record(shown_again: bool) {
+    let gpc = shown_again && window().is_some_and(|w| gpc_enabled(&w));
+    let Some((previous, current, made_here)) = with_app(|app| {
+        let decision = evaluate(
             &app.config,
-            stored,
+            read_stored(&app.store),
             now_ms(),
-            false,
-            String::new,
+            gpc,
+            new_consent_id,
             app.lang.code(),
-        )
-        .record;
+        );
+        if shown_again && decision.clear_stored {
+            app.store.clear();
+        }
+        let current = decision.record;
         if current == app.record {
             return None;
+        }
+        let made_here = shown_again && decision.store;
+        if let (true, Some(record)) = (made_here, &current) {
+            app.store.write(
+                &record.to_json(),
+                storage::seconds_until(now_ms(), record.expires_ms),
+            );
         }
         let previous = std::mem::replace(&mut app.record, current.clone());
         if let Some(ui) = &app.ui {
@@ -730,12 +760,15 @@ fn reload_from_storage() {
                 ui.show_banner(&app.config, app.lang);
             }
         }
-        Some((previous, current))
+        Some((previous, current, made_here))
     })
     .flatten() else {
         return;
     };
     apply(previous);
+    if made_here {
+        send_receipt(current.as_ref());
+    }
     dispatch("biscoito:change", current.as_ref());
 }
 

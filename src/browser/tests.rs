@@ -123,6 +123,51 @@ fn a_record_from_an_older_revision_is_set_aside() {
     assert!(consent().is_null());
 }
 
+/// What the page sees when the browser shows it again, from the
+/// back/forward cache (`persisted`) or as a fresh load.
+fn page_shown(persisted: bool) {
+    let init = web_sys::PageTransitionEventInit::new();
+    init.set_persisted(persisted);
+    let event = web_sys::PageTransitionEvent::new_with_event_init_dict("pageshow", &init).unwrap();
+    window().unwrap().dispatch_event(&event).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn a_page_restored_from_the_back_forward_cache_follows_the_stored_record() {
+    portuguese_page();
+    fresh("{}");
+    accept_all();
+    let accepted_elsewhere = local().get_item("biscoito-consent").unwrap().unwrap();
+    reject_all();
+    let refused_elsewhere = local().get_item("biscoito-consent").unwrap().unwrap();
+    // While this page sat in the cache, another page accepted: no storage
+    // event reaches a cached page, only the pageshow on its return.
+    local()
+        .set_item("biscoito-consent", &accepted_elsewhere)
+        .unwrap();
+    assert!(
+        !accepted("analytics"),
+        "nothing changes before the page is shown"
+    );
+    page_shown(true);
+    assert!(accepted("analytics"), "a wider choice is followed");
+    // An ordinary pageshow (a fresh load) is not a return: the boot read storage.
+    local()
+        .set_item("biscoito-consent", &refused_elsewhere)
+        .unwrap();
+    page_shown(false);
+    assert!(accepted("analytics"));
+    page_shown(true);
+    assert!(!accepted("analytics"), "a revocation is followed");
+    assert!(!shadow_html().contains(">Rejeitar todos</button>"));
+    // The record was removed (a new revision's page cleared it): ask again.
+    local().remove_item("biscoito-consent").unwrap();
+    page_shown(true);
+    assert!(consent().is_null());
+    assert!(shadow_html().contains(">Rejeitar todos</button>"));
+    assert!(!accepted("analytics"));
+}
+
 #[wasm_bindgen_test]
 fn invalid_config_returns_its_problems_and_falls_back() {
     local().clear().unwrap();
