@@ -9,9 +9,10 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgrou
   "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"];
 const GOOGLE = /(^|\.)(google|googletagmanager|google-analytics|doubleclick|googleadservices|gstatic)\.[a-z.]+$/;
 
-export async function start() {
+/** The server and a browser; `launch` adds to Playwright's launch options. */
+export async function start(launch = {}) {
   const { server, port } = await serve(0);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, ...launch });
   return {
     base: `http://localhost:${port}`,
     browser,

@@ -38,7 +38,7 @@ export function serve(port = 0) {
     }
     try {
       const body = await readFile(file);
-      const headers = { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-store" };
+      const headers = { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-cache" };
       if (path.startsWith("/csp/")) headers["content-security-policy"] = STRICT_CSP;
       // Like a CDN: the module may be fetched from another origin (the
       // configurator's sandboxed preview has an opaque one).

@@ -44,15 +44,10 @@ export async function startXvfb() {
 
 /** Session capabilities for MiniBrowser; `proxyPort` sends outside requests to a recording proxy. */
 export function capabilities(proxyPort) {
-  const caps = {
-    browserName: "MiniBrowser",
-    "webkitgtk:browserOptions": { binary: miniBrowserPath(), args: ["--automation"] },
-  };
-  if (proxyPort) {
-    const at = `127.0.0.1:${proxyPort}`;
-    caps.proxy = { proxyType: "manual", httpProxy: at, sslProxy: at, noProxy: ["localhost", "127.0.0.1"] };
-  }
-  return caps;
+  const args = ["--automation"];
+  // MiniBrowser's own proxy options: it does not take WebDriver's proxy capability.
+  if (proxyPort) args.push(`--proxy=http://127.0.0.1:${proxyPort}`, "--ignore-host=localhost", "--ignore-host=127.0.0.1");
+  return { browserName: "MiniBrowser", "webkitgtk:browserOptions": { binary: miniBrowserPath(), args } };
 }
 
 /** Xvfb and WebKitWebDriver; stop() ends both. */

@@ -1,0 +1,171 @@
+// The core flows every engine must pass, driven through WebDriver: Firefox
+// (firefox.test.mjs) and WebKit (webkit.test.mjs) register the same tests
+// here. Every request that would leave the machine goes to a recording
+// proxy that answers none, so a test sees exactly which hosts were tried.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { pause, KEY } from "./webdriver.mjs";
+
+/**
+ * Registers the flows for `engine` (a name for the test titles).
+ * `open()` gives a fresh WebDriver session (see webdriver.mjs); `contacted`
+ * is the recording proxy's list of hosts. `restoresFromCache: false` is for
+ * an engine that, under its driver, loads a page again on Back instead of
+ * restoring it: the back/forward flows then check the outcome on the fresh
+ * page, say so in their titles, and prove nothing about the cache.
+ */
+export function coreFlows(engine, open, contacted, { restoresFromCache = true } = {}) {
+  const googleContacted = () => contacted.filter((h) => /google/.test(h));
+  const flow = (title, body) => test(`${engine}: ${title}`, async () => {
+    const browser = await open();
+    try {
+      contacted.length = 0;
+      await body(browser);
+    } finally {
+      await browser.close();
+    }
+  });
+  const onPage = (name) => `return new URLSearchParams(location.search).get('pagina') === '${name}' && document.readyState === 'complete' && !!window.Biscoito`;
+  const cacheFlow = (title, body) => flow(restoresFromCache ? title : `${title} (${engine} loads A again on Back under WebDriver: the outcome is checked, not the cache)`, body);
+  /** Page A came back from the cache, per the page's own pageshow log (www/test/voltar.js). */
+  const assertRestored = async (browser, name) => {
+    if (!restoresFromCache) return;
+    const restored = await browser.run(`return JSON.parse(sessionStorage.getItem('pageshows') || '[]').some((s) => s.page === '${name}' && s.persisted)`);
+    assert.equal(restored, true, `${engine} restored ${name.toUpperCase()} from the back/forward cache`);
+  };
+
+  flow("first visit asks in Portuguese and contacts nobody; reject holds across a reload", async (b) => {
+    await b.go("/");
+    await b.ready();
+    assert.match(await b.banner(), /Sua privacidade neste portal.*Aceitar todos.*Rejeitar todos/s);
+    assert.equal(await b.run("return Biscoito.consent()"), null);
+    await b.click("[data-action=reject-all]");
+    assert.equal(await b.run("return Biscoito.consent().method"), "reject-all");
+    await b.go("/");
+    await b.ready();
+    await pause(300);
+    assert.equal(await b.banner(), null, "not asked again");
+    assert.equal(await b.run("return window.contadorDeVisitas"), null);
+    assert.deepEqual(googleContacted(), []);
+  });
+
+  flow("accept loads Google Analytics; revoking deletes its cookies and stops it", async (b) => {
+    await b.go("/");
+    await b.ready();
+    await pause(300);
+    assert.deepEqual(googleContacted(), [], "nothing before the choice");
+    await b.click("[data-action=accept-all]");
+    await b.until("return window.contadorDeVisitas === 1", "the gated script ran");
+    await pause(300);
+    assert.deepEqual([...new Set(googleContacted())], ["www.googletagmanager.com"]);
+    // gtag.js cannot load offline; set the cookies it would have set.
+    await b.run("document.cookie = '_ga=GA1.1.1.1; path=/; max-age=9999'; document.cookie = '_ga_DEMO123456=GS1; path=/; max-age=9999';");
+    await b.run("Biscoito.showPreferences()");
+    await b.click(".dialog [data-action=reject-all]");
+    // The revocation reloads the page: wait for the new one.
+    await b.until("return document.readyState === 'complete' && !!window.Biscoito && Biscoito.consent()?.method === 'reject-all' && window.contadorDeVisitas === undefined", "the page reloaded without analytics");
+    contacted.length = 0;
+    assert.equal(await b.run("return Biscoito.consent().decisions.analytics"), false);
+    assert.equal(await b.run("return document.cookie"), "", "analytics cookies deleted");
+    await pause(300);
+    assert.deepEqual(googleContacted(), [], "nothing after the revocation");
+  });
+
+  flow("with localStorage refused, the choice is kept in a first-party cookie", async (b) => {
+    await b.go("/test/model.html?blocked=1");
+    await b.ready();
+    await b.click("[data-action=reject-all]");
+    assert.equal(await b.run("return Biscoito.storageBackend()"), "cookie");
+    assert.match(await b.run("return document.cookie"), /biscoito-consent=/);
+    await b.go("/test/model.html?blocked=1");
+    await b.ready();
+    await pause(200);
+    assert.equal(await b.banner(), null, "the cookie carried the refusal");
+    assert.equal(await b.run("return Biscoito.consent().method"), "reject-all");
+    assert.equal(await b.run("return window.measured"), null);
+    assert.deepEqual(googleContacted(), []);
+  });
+
+  flow("the preferences by keyboard alone: open, switch one category on, save", async (b) => {
+    await b.go("/");
+    await b.ready();
+    const focused = "const el = document.getElementById('biscoito').shadowRoot.activeElement; return el && (el.getAttribute('role') === 'switch' ? 'switch:' + el.id : el.textContent.trim());";
+    const tabTo = async (wanted) => {
+      for (let i = 0; i < 12; i++) {
+        await b.keys(KEY.tab);
+        const now = await b.run(focused);
+        if (now && now.startsWith(wanted)) return;
+      }
+      throw new Error(`Tab never reached ${wanted}`);
+    };
+    await tabTo("Preferências");
+    await b.keys(KEY.enter);
+    await b.until("return !!document.getElementById('biscoito').shadowRoot.querySelector('[role=dialog]')", "the dialog opened");
+    assert.equal(await b.run("return Biscoito.consent()"), null, "opening it decides nothing");
+    await tabTo("switch:bsc-switch-analytics");
+    assert.equal(await b.run("return document.getElementById('biscoito').shadowRoot.activeElement.checked"), false, "not pre-ticked");
+    await b.keys(KEY.space);
+    await tabTo("Salvar minhas escolhas");
+    await b.keys(KEY.enter);
+    await b.until("return window.contadorDeVisitas === 1", "statistics released");
+    const record = await b.run("return Biscoito.consent()");
+    assert.equal(record.method, "custom");
+    assert.deepEqual(record.decisions, { necessary: true, analytics: true, videos: false });
+  });
+
+  cacheFlow("back/forward cache: accept on A, revoke on B, Back to A: A follows the refusal", async (b) => {
+    await b.go("/test/voltar.html?pagina=a");
+    await b.ready();
+    await b.click("[data-action=accept-all]");
+    await b.until("return window.contadorDeVisitas === 1", "the gated script ran on A");
+    await b.run("document.cookie = '_ga=GA1.1.1.1; path=/; max-age=9999'");
+    await b.clickPage("#pagina-b");
+    await b.until(onPage("b"), "on B");
+    await b.ready();
+    await b.run("Biscoito.showPreferences()");
+    await b.click(".dialog [data-action=reject-all]");
+    await b.until(`${onPage("b")} && Biscoito.consent()?.method === 'reject-all' && !window.contadorDeVisitas`, "B reloaded without analytics");
+    contacted.length = 0;
+    await b.back();
+    await b.until(`${onPage("a")} && Biscoito.accepted('analytics') === false && !window.contadorDeVisitas`, "A follows the refusal and no longer runs the script");
+    await assertRestored(b, "a");
+    assert.equal(await b.run("return window['ga-disable-G-VOLTAR0001']"), true);
+    assert.equal(await b.run("return document.cookie.includes('_ga')"), false, "no Google Analytics cookie");
+    await pause(300);
+    assert.deepEqual(googleContacted(), [], "nothing reached Google after the Back");
+  });
+
+  cacheFlow("back/forward cache: reject on A, accept on B, Back to A: A releases its script once", async (b) => {
+    await b.go("/test/voltar.html?pagina=a");
+    await b.ready();
+    await b.click("[data-action=reject-all]");
+    await b.run("window.samePageAsBefore = true");
+    await b.clickPage("#pagina-b");
+    await b.until(onPage("b"), "on B");
+    await b.ready();
+    await b.run("Biscoito.showPreferences()");
+    await b.click(".dialog [data-action=accept-all]");
+    await b.until("return window.contadorDeVisitas === 1", "B released its script");
+    await b.back();
+    await b.until(`${onPage("a")} && window.contadorDeVisitas === 1`, "A released its script");
+    await assertRestored(b, "a");
+    if (restoresFromCache) assert.equal(await b.run("return window.samePageAsBefore"), true, "not reloaded for a wider choice");
+    assert.equal(await b.run("return Biscoito.accepted('analytics')"), true);
+    await pause(300);
+    assert.equal(await b.run("return window.contadorDeVisitas"), 1, "released once");
+  });
+
+  cacheFlow("back/forward cache: a revision published while A was cached makes A ask again", async (b) => {
+    await b.go("/test/voltar.html?pagina=a");
+    await b.ready();
+    await b.click("[data-action=accept-all]");
+    await b.until("return window.contadorDeVisitas === 1", "the gated script ran on A");
+    await b.go("/test/voltar.html?pagina=b&rev=2");
+    await b.ready();
+    assert.match(await b.banner(), /Aceitar todos/, "B, on revision 2, asks");
+    await b.back();
+    await b.until(`${onPage("a")} && Biscoito.consent() === null && !!document.getElementById('biscoito').shadowRoot.querySelector('.banner') && !window.contadorDeVisitas`, "A asks again and runs nothing optional");
+    await assertRestored(b, "a");
+    assert.equal(await b.run("return Biscoito.accepted('analytics')"), false);
+  });
+}
