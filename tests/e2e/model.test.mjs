@@ -18,7 +18,8 @@ const STEPS = Number(process.env.BISCOITO_STEPS || 10);
 const GOOGLE = /(^|\.)(googletagmanager|google-analytics|google)\.com$/;
 
 let env;
-before(async () => { env = await start(); });
+// Playwright turns Chromium's back/forward cache off; the "away" action needs it.
+before(async () => { env = await start({ ignoreDefaultArgs: ["--disable-back-forward-cache"] }); });
 after(async () => { await env.close(); });
 
 function random(seed) {
@@ -33,7 +34,7 @@ function random(seed) {
 }
 
 const ACTIONS = ["visit", "visit", "accept", "reject", "custom", "custom", "revoke", "language", "otherTab",
-  "bumpRevision", "clearStorage", "corruptStorage", "toggleBlocked", "toggleGpc"];
+  "bumpRevision", "clearStorage", "corruptStorage", "toggleBlocked", "toggleGpc", "away"];
 
 function drawSession(rnd) {
   const pick = (list) => list[Math.floor(rnd() * list.length)];
@@ -44,6 +45,8 @@ function drawSession(rnd) {
     if (action === "custom") step.on = { analytics: rnd() < 0.5, videos: rnd() < 0.5 };
     if (action === "language") step.lang = pick(["en", "es", "pt-BR"]);
     if (action === "otherTab") step.accept = rnd() < 0.5;
+    // Follow a link to another page, maybe choose there, then press Back.
+    if (action === "away") step.there = pick(["nothing", "accept", "reject", "bumpRevision"]);
     steps.push(step);
   }
   return steps;
@@ -78,10 +81,10 @@ async function runSession(steps) {
   // gaLicense: analytics cookies may still exist because the last Biscoito
   // that acted (this page's choice, another tab's, a page load) allowed them.
   // Storage damaged behind Biscoito's back changes nothing until one acts.
-  const m = { rev: 1, pageRev: 1, servedRev: 1, gaLicense: false, gpc: false, blocked: false, pageBlocked: false, local: null, cookie: null, consent: null, visited: false };
+  const m = { rev: 1, pageRev: 1, servedRev: 1, gaLicense: false, gpc: false, blocked: false, pageBlocked: false, pageGpc: false, local: null, cookie: null, consent: null, visited: false };
   // Where the loaded page keeps the record: decided when it loaded.
   const slot = () => (m.pageBlocked ? "cookie" : "local");
-  const url = () => `${env.base}/test/model.html?rev=${m.rev}&gpc=${m.gpc ? 1 : 0}&blocked=${m.blocked ? 1 : 0}`;
+  const url = (other = "") => `${env.base}/test/model.html?rev=${m.rev}&gpc=${m.gpc ? 1 : 0}&blocked=${m.blocked ? 1 : 0}${other}`;
   // A choice is recorded under the revision of the page it was made on.
   const choose = (decisions) => {
     m.consent = { ...decisions };
@@ -94,7 +97,8 @@ async function runSession(steps) {
     await page.waitForTimeout(150);
     for (let attempt = 1; ; attempt++) {
       try {
-        await page.waitForLoadState("load");
+        // (Not waitForLoadState: a page restored from the cache fires no load event.)
+        await page.waitForFunction(() => document.readyState === "complete");
         await ready(page);
         break;
       } catch (e) {
@@ -103,6 +107,23 @@ async function runSession(steps) {
       }
     }
     await page.waitForTimeout(120);
+  };
+  // A page of revision `rev` (with the storage and GPC it had) loads, or is
+  // shown again from the back/forward cache: it takes a stored record of
+  // its revision, sets aside an older or damaged one (clearing it), keeps a
+  // newer one for the pages that have it, and records GPC as a refusal.
+  const pageLoaded = ({ rev, blocked, gpc }) => {
+    m.pageRev = rev;
+    m.pageBlocked = blocked;
+    m.pageGpc = gpc;
+    const stored = m[slot()];
+    if (stored && stored.rev === rev) m.consent = { ...stored.decisions };
+    else if (stored && stored.rev > rev) m.consent = gpc ? { ...NONE } : null;
+    else {
+      if (stored) m[slot()] = null; // set aside and cleared
+      if (gpc) choose(NONE); else m.consent = null;
+    }
+    m.gaLicense = !!m.consent?.analytics;
   };
   const dialogChoice = async (label) => {
     await page.evaluate(() => Biscoito.showPreferences());
@@ -117,17 +138,28 @@ async function runSession(steps) {
       switch (s.action) {
         case "visit": {
           m.visited = true;
-          m.pageRev = m.rev;
           m.servedRev = m.rev;
-          m.pageBlocked = m.blocked;
           await page.goto(url());
-          const stored = m[slot()];
-          if (stored && stored.rev === m.rev) m.consent = { ...stored.decisions };
-          else {
-            if (stored) m[slot()] = null; // set aside and cleared
-            if (m.gpc) choose(NONE); else m.consent = null;
+          pageLoaded({ rev: m.rev, blocked: m.blocked, gpc: m.gpc });
+          break;
+        }
+        case "away": {
+          const here = { rev: m.pageRev, blocked: m.pageBlocked, gpc: m.pageGpc };
+          // The site may publish a revision that the other page is served under.
+          if (s.there === "bumpRevision") m.rev++;
+          m.servedRev = m.rev;
+          await page.goto(url("&pagina=outra"));
+          pageLoaded({ rev: m.rev, blocked: m.blocked, gpc: m.gpc });
+          await settle();
+          if (s.there === "accept" || s.there === "reject") {
+            await page.evaluate((yes) => (yes ? Biscoito.acceptAll() : Biscoito.rejectAll()), s.there === "accept");
+            choose(s.there === "accept" ? ALL : NONE);
+            await settle();
           }
-          m.gaLicense = !!m.consent?.analytics;
+          // Back: the page is restored from the cache, or loaded again when
+          // it was not kept; either way it must end as a load of it would.
+          await page.goBack({ waitUntil: "commit" });
+          pageLoaded(here);
           break;
         }
         case "accept":
