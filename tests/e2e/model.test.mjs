@@ -53,6 +53,8 @@ function drawSession(rnd) {
 }
 
 const ALL = { analytics: true, videos: true };
+// Stored text that is not a record (corruptStorage): set aside when read.
+const DAMAGED = "damaged";
 const NONE = { analytics: false, videos: false };
 
 /** Runs one session; returns null when every check held, else what failed. */
@@ -82,14 +84,25 @@ async function runSession(steps) {
   // that acted (this page's choice, another tab's, a page load) allowed them.
   // Storage damaged behind Biscoito's back changes nothing until one acts.
   const m = { rev: 1, pageRev: 1, servedRev: 1, gaLicense: false, gpc: false, blocked: false, pageBlocked: false, pageGpc: false, local: null, cookie: null, consent: null, visited: false };
-  // Where the loaded page keeps the record: decided when it loaded.
-  const slot = () => (m.pageBlocked ? "cookie" : "local");
+  // Biscoito's storage chain (src/browser/storage.rs), for a page whose
+  // localStorage was refused (`blocked`) or not: such a page keeps the record
+  // in a cookie; any other reads localStorage, else the cookie a blocked page
+  // left, and drops that cookie copy when it writes or clears.
+  const readStored = (blocked) => (blocked ? m.cookie : (m.local ?? m.cookie));
+  const writeStored = (blocked, record) => {
+    if (blocked) m.cookie = record;
+    else { m.local = record; m.cookie = null; }
+  };
+  const clearStored = (blocked) => {
+    if (!blocked) m.local = null;
+    m.cookie = null;
+  };
   const url = (other = "") => `${env.base}/test/model.html?rev=${m.rev}&gpc=${m.gpc ? 1 : 0}&blocked=${m.blocked ? 1 : 0}${other}`;
   // A choice is recorded under the revision of the page it was made on.
   const choose = (decisions) => {
     m.consent = { ...decisions };
     m.gaLicense = decisions.analytics;
-    m[slot()] = { rev: m.pageRev, decisions: { ...decisions } };
+    writeStored(m.pageBlocked, { rev: m.pageRev, decisions: { ...decisions } });
   };
   // A revocation may reload the page a moment after the action: wait for
   // the page that is there once things are quiet.
@@ -116,11 +129,12 @@ async function runSession(steps) {
     m.pageRev = rev;
     m.pageBlocked = blocked;
     m.pageGpc = gpc;
-    const stored = m[slot()];
-    if (stored && stored.rev === rev) m.consent = { ...stored.decisions };
-    else if (stored && stored.rev > rev) m.consent = gpc ? { ...NONE } : null;
+    const stored = readStored(blocked);
+    const valid = stored && stored !== DAMAGED;
+    if (valid && stored.rev === rev) m.consent = { ...stored.decisions };
+    else if (valid && stored.rev > rev) m.consent = gpc ? { ...NONE } : null;
     else {
-      if (stored) m[slot()] = null; // set aside and cleared
+      if (stored) clearStored(blocked); // set aside and cleared
       if (gpc) choose(NONE); else m.consent = null;
     }
     m.gaLicense = !!m.consent?.analytics;
@@ -207,7 +221,7 @@ async function runSession(steps) {
           await page.waitForFunction((v) => localStorage.getItem("biscoito-consent") === v, written).catch(() => {});
           await other.close();
           const decisions = s.accept ? ALL : NONE;
-          m.local = { rev: m.rev, decisions };
+          writeStored(false, { rev: m.rev, decisions });
           // A page still on an older revision sets a newer record aside and asks.
           m.consent = m.pageRev === m.rev ? { ...decisions } : null;
           m.gaLicense = s.accept;
@@ -225,7 +239,7 @@ async function runSession(steps) {
         case "corruptStorage":
           if (m.pageBlocked) continue;
           await page.evaluate(() => localStorage.setItem("biscoito-consent", '{"schema":1,"decisions":{"analytics":tru'));
-          m.local = null;
+          m.local = DAMAGED;
           break;
         case "toggleBlocked":
           m.blocked = !m.blocked;
@@ -325,6 +339,9 @@ const REGRESSIONS = [
     { action: "otherTab", accept: true }, { action: "visit" }],
   // The model expected cookies to vanish when storage was damaged with no Biscoito running.
   [{ action: "visit" }, { action: "bumpRevision" }, { action: "otherTab", accept: true }, { action: "corruptStorage" }],
+  // The model let a page with localStorage ignore the cookie that a page
+  // without it had written; Biscoito reads that cookie (storage.rs).
+  [{ action: "visit" }, { action: "toggleBlocked" }, { action: "away", there: "accept" }],
 ];
 
 test("sequences that once failed agree with the consent model", async () => {
