@@ -13,6 +13,9 @@ export PATH="$CARGO_BIN:$PATH"
 what="${1:-all}"
 
 say() { printf '[setup] %s\n' "$*"; }
+# Checks read a command's whole output first: `cmd | grep -q` under pipefail
+# fails when grep stops reading early and cmd dies of SIGPIPE, which made
+# every warm run reinstall geckodriver.
 
 # A lock file shipped inside a crate can name a version the registry later
 # yanked; fall back to a fresh resolution rather than fail the set-up.
@@ -27,22 +30,22 @@ locked_wasm_bindgen() {
 }
 
 setup_wasm() {
-  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  if ! grep -qx wasm32-unknown-unknown <<<"$(rustup target list --installed)"; then
     say "adding rust target wasm32-unknown-unknown"
     rustup target add wasm32-unknown-unknown
   fi
   local nightly; nightly="$(awk -F' *= *' '$1 == "dist_toolchain" { gsub(/"/, "", $2); print $2 }' wasm-pack.toml)"
-  if ! rustup component list --installed --toolchain "$nightly" 2>/dev/null | grep -q '^rust-src'; then
+  if ! grep -q '^rust-src' <<<"$(rustup component list --installed --toolchain "$nightly" 2>/dev/null)"; then
     say "installing rust $nightly with rust-src (dist/ rebuilds std for size)"
     rustup toolchain install "$nightly" --profile minimal --component rust-src
   fi
   if [ ! -f Cargo.lock ]; then cargo generate-lockfile; fi
   local wb; wb="$(locked_wasm_bindgen)"
-  if ! wasm-bindgen --version 2>/dev/null | grep -q " $wb\$"; then
+  if ! grep -q " $wb\$" <<<"$(wasm-bindgen --version 2>/dev/null)"; then
     say "installing wasm-bindgen-cli $wb"
     cargo_install wasm-bindgen-cli --version "=$wb" --force
   fi
-  if ! wasm-pack --version 2>/dev/null | grep -q " $WASM_PACK_VERSION\$"; then
+  if ! grep -q " $WASM_PACK_VERSION\$" <<<"$(wasm-pack --version 2>/dev/null)"; then
     say "installing wasm-pack $WASM_PACK_VERSION"
     cargo_install wasm-pack --version "=$WASM_PACK_VERSION" --force
   fi
@@ -85,7 +88,7 @@ setup_browsers() {
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
-  if ! geckodriver --version 2>/dev/null | grep -q "^geckodriver $GECKODRIVER_VERSION"; then
+  if ! grep -q "^geckodriver $GECKODRIVER_VERSION" <<<"$(geckodriver --version 2>/dev/null)"; then
     say "installing geckodriver $GECKODRIVER_VERSION"
     cargo_install geckodriver --version "=$GECKODRIVER_VERSION" --force
   fi
@@ -98,7 +101,7 @@ setup_webkit() {
   local missing=()
   command -v WebKitWebDriver >/dev/null || missing+=(webkit2gtk-driver)
   command -v Xvfb >/dev/null || missing+=(xvfb)
-  dpkg -L libwebkit2gtk-4.1-0 2>/dev/null | grep -q '/MiniBrowser$' || missing+=(libwebkit2gtk-4.1-0)
+  grep -q '/MiniBrowser$' <<<"$(dpkg -L libwebkit2gtk-4.1-0 2>/dev/null)" || missing+=(libwebkit2gtk-4.1-0)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
