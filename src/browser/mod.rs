@@ -720,13 +720,14 @@ fn wire_page_once(window: &Window, document: &Document) {
     on_mutation.forget();
 }
 
-/// Brings the page in line with the stored record. `shown_again` is a page
-/// the browser restored from the back/forward cache: it is treated as a
-/// page load (the GPC signal, setting aside and clearing a stale record), but
-/// what already ran on it is stopped by `apply`. Otherwise another tab wrote
-/// the record: follow it, writing nothing back.
+/// Brings the page in line with the stored record, deciding as a page load
+/// would (a GPC signal refuses where no record of this revision holds).
+/// `shown_again` is a page the browser restored from the back/forward
+/// cache: like a load, it clears a stale record and stores a GPC refusal,
+/// and `apply` stops what already ran. Otherwise another tab wrote the
+/// record: follow it, writing nothing back.
 fn follow_stored_record(shown_again: bool) {
-    let gpc = shown_again && window().is_some_and(|w| gpc_enabled(&w));
+    let gpc = window().is_some_and(|w| gpc_enabled(&w));
     let Some((previous, current, made_here)) = with_app(|app| {
         let decision = evaluate(
             &app.config,
