@@ -14,7 +14,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist checker release size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench
+.PHONY: setup dist checker release size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench bench-back-forward
 
 setup:
 	.ci/setup.sh all
@@ -108,15 +108,19 @@ lint:
 # The growing corpus stays in fuzz/corpus (not committed); fuzz/seeds is the
 # kept one. A crash leaves its input in fuzz/artifacts/<target>/: copy it to
 # fuzz/regressions/<target>/ so `cargo test` replays it from then on.
+# FUZZ_RUNS stops each target after that many executions (0, the default,
+# sets no such limit; FUZZ_SECONDS=0 none on time): for ten million
+# executions each, `make test-fuzz FUZZ_RUNS=10000000 FUZZ_SECONDS=0`.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 0
 test-fuzz:
 	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
 	cd fuzz && for target in config record; do \
 	  mkdir -p corpus/$$target; \
-	  RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none $$target corpus/$$target seeds/$$target -- -max_total_time=$(FUZZ_SECONDS) -max_len=8192 || exit 1; \
+	  RUSTC_BOOTSTRAP=1 cargo fuzz run --sanitizer none $$target corpus/$$target seeds/$$target -- -max_total_time=$(FUZZ_SECONDS) -runs=$(if $(filter 0,$(FUZZ_RUNS)),-1,$(FUZZ_RUNS)) -max_len=8192 || exit 1; \
 	done
 
-# The randomized session test in long mode (make test runs a quick 12 sessions).
+# The randomized session test in long mode (make test runs 30 sessions on the day's seed).
 MODEL_SESSIONS ?= 2000
 # Biscoito beside vanilla-cookieconsent, Klaro and tarteaucitron; figures go
 # to docs/bench/. Not part of `make test`: it measures, it does not judge.
@@ -124,6 +128,12 @@ BENCH_RUNS ?= 15
 bench: dist
 	.ci/setup.sh bench
 	cd bench && BENCH_RUNS=$(BENCH_RUNS) node bench.mjs
+
+# What a Back to a page with Biscoito costs with Chromium's back/forward
+# cache and without it (docs/bench/README.md). Measures; judges nothing.
+bench-back-forward: dist
+	.ci/setup.sh bench
+	cd bench && BENCH_RUNS=$(BENCH_RUNS) node back-forward.mjs
 
 test-model: dist
 	.ci/setup.sh e2e

@@ -138,3 +138,23 @@ test("a record that expires while A is cached, with no page writing anything: Ba
   assert.deepEqual((await cookieNames(context)).filter((c) => c.startsWith("_ga")), []);
   await context.close();
 });
+
+test("a tab frozen in the background hears the choice made meanwhile once it resumes: visibilitychange needs no listener", async () => {
+  const { context, page } = await visitor(env);
+  await page.goto(env.base + A);
+  await ready(page);
+  await page.getByRole("button", { name: "Rejeitar todos" }).click();
+  await page.evaluate(() => { window.samePageAsBefore = true; });
+  // What Chromium does to a hidden tab after a while: its tasks stop.
+  const devtools = await context.newCDPSession(page);
+  await devtools.send("Page.setWebLifecycleState", { state: "frozen" });
+  const other = await context.newPage();
+  await other.goto(env.base + B);
+  await ready(other);
+  await other.evaluate(() => Biscoito.acceptAll());
+  await other.waitForFunction(() => window.contadorDeVisitas === 1);
+  await devtools.send("Page.setWebLifecycleState", { state: "active" });
+  await page.waitForFunction(() => window.contadorDeVisitas === 1 && Biscoito.accepted("analytics"));
+  assert.equal(await page.evaluate(() => window.samePageAsBefore), true);
+  await context.close();
+});
