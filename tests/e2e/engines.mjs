@@ -8,16 +8,15 @@ import { pause, KEY } from "./webdriver.mjs";
 
 /**
  * Registers the flows for `engine` (a name for the test titles).
- * `open()` gives a fresh WebDriver session (see webdriver.mjs); `contacted`
- * is the recording proxy's list of hosts. `restoresFromCache: false` is for
- * an engine that, under its driver, loads a page again on Back instead of
- * restoring it: the back/forward flows then check the outcome on the fresh
- * page, say so in their titles, and prove nothing about the cache.
+ * `open()` gives a fresh session (webdriver.mjs's session() or bidi.mjs's);
+ * `contacted` is the recording proxy's list of hosts. `openForBackForward`,
+ * when given, opens the sessions of the back/forward-cache flows instead: for
+ * an engine whose driver keeps it from restoring pages (see firefox.test.mjs).
  */
-export function coreFlows(engine, open, contacted, { restoresFromCache = true } = {}) {
+export function coreFlows(engine, open, contacted, { openForBackForward = open } = {}) {
   const googleContacted = () => contacted.filter((h) => /google/.test(h));
-  const flow = (title, body) => test(`${engine}: ${title}`, async () => {
-    const browser = await open();
+  const flow = (title, body, opener = open) => test(`${engine}: ${title}`, async () => {
+    const browser = await opener();
     try {
       contacted.length = 0;
       await body(browser);
@@ -25,11 +24,10 @@ export function coreFlows(engine, open, contacted, { restoresFromCache = true } 
       await browser.close();
     }
   });
+  const cacheFlow = (title, body) => flow(title, body, openForBackForward);
   const onPage = (name) => `return new URLSearchParams(location.search).get('pagina') === '${name}' && document.readyState === 'complete' && !!window.Biscoito`;
-  const cacheFlow = (title, body) => flow(restoresFromCache ? title : `${title} (${engine} loads A again on Back under WebDriver: the outcome is checked, not the cache)`, body);
   /** Page A came back from the cache, per the page's own pageshow log (www/test/voltar.js). */
   const assertRestored = async (browser, name) => {
-    if (!restoresFromCache) return;
     const restored = await browser.run(`return JSON.parse(sessionStorage.getItem('pageshows') || '[]').some((s) => s.page === '${name}' && s.persisted)`);
     assert.equal(restored, true, `${engine} restored ${name.toUpperCase()} from the back/forward cache`);
   };
@@ -149,7 +147,7 @@ export function coreFlows(engine, open, contacted, { restoresFromCache = true } 
     await b.back();
     await b.until(`${onPage("a")} && window.contadorDeVisitas === 1`, "A released its script");
     await assertRestored(b, "a");
-    if (restoresFromCache) assert.equal(await b.run("return window.samePageAsBefore"), true, "not reloaded for a wider choice");
+    assert.equal(await b.run("return window.samePageAsBefore"), true, "not reloaded for a wider choice");
     assert.equal(await b.run("return Biscoito.accepted('analytics')"), true);
     await pause(300);
     assert.equal(await b.run("return window.contadorDeVisitas"), 1, "released once");

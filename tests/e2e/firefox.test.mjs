@@ -1,9 +1,14 @@
-// The core flows (engines.mjs) in Firefox ESR, driven through WebDriver by
-// geckodriver, with every non-local request sent to a recording proxy.
+// The core flows (engines.mjs) in Firefox ESR, with every non-local request
+// sent to a recording proxy. Two drivers, each where the other falls short
+// here: geckodriver's classic WebDriver session keeps Firefox from restoring
+// pages from its back/forward cache, so those flows run over WebDriver BiDi
+// alone (bidi.mjs); and there a key press never activates a button, so the
+// others, the keyboard flow among them, run through geckodriver.
 import { before, after } from "node:test";
 import { homedir } from "node:os";
 import { serve } from "./server.mjs";
 import { recordingProxy, startDriver, session } from "./webdriver.mjs";
+import { firefoxSession } from "./bidi.mjs";
 import { coreFlows } from "./engines.mjs";
 
 const GECKODRIVER = process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`;
@@ -34,17 +39,12 @@ function prefs() {
     "network.captive-portal-service.enabled": false, "network.connectivity-service.enabled": false,
     "extensions.getAddons.cache.enabled": false, "datareporting.policy.dataSubmissionEnabled": false,
     "toolkit.telemetry.enabled": false, "browser.newtabpage.enabled": false, "network.dns.disablePrefetch": true,
-    "remote.prefs.recommended": true,
   };
 }
 
 /** A fresh Firefox profile, so a fresh visitor. */
-const open = () => session(driver.url, {
-  browserName: "firefox", "moz:firefoxOptions": { binary: FIREFOX, args: ["-headless"], prefs: prefs() },
+const overGeckodriver = () => session(driver.url, {
+  browserName: "firefox", "moz:firefoxOptions": { binary: FIREFOX, args: ["-headless"], prefs: { ...prefs(), "remote.prefs.recommended": true } },
 }, base);
 
-// Under geckodriver, Firefox ESR never restored a page from the back/forward
-// cache here, not even a bare two-page test (pageshow's persisted stayed
-// false with every pref tried); by hand it does. Chromium and WebKit prove
-// the restore path; in Firefox the same flows check the outcome of a fresh load.
-coreFlows("Firefox", open, proxy.contacted, { restoresFromCache: false });
+coreFlows("Firefox", overGeckodriver, proxy.contacted, { openForBackForward: () => firefoxSession(FIREFOX, prefs(), base) });
