@@ -5,7 +5,7 @@
 // stayed false on a bare two-page test, with every pref tried), while the
 // same Firefox driven over BiDi alone restores it as it does for a visitor.
 import puppeteer from "puppeteer-core";
-import { pause } from "./webdriver.mjs";
+import { withWaits } from "./webdriver.mjs";
 
 /** A fresh Firefox (a fresh profile, so a fresh visitor) opening pages of `base`. */
 export async function firefoxSession(binary, prefs, base) {
@@ -34,16 +34,7 @@ export async function firefoxSession(binary, prefs, base) {
     async keys(...keys) {
       for (const key of keys) await page.keyboard.press(key);
     },
-    async until(script, what, tries = 100) {
-      for (let i = 0; i < tries; i++) {
-        try { if (await session.run(script)) return; } catch { /* the page is between two loads */ }
-        await pause(50);
-      }
-      throw new Error(`never happened: ${what}`);
-    },
-    ready: () => session.until("return document.readyState === 'complete' && !!window.Biscoito && !!document.getElementById('biscoito')", "Biscoito started"),
-    banner: () => session.run("return document.getElementById('biscoito').shadowRoot.querySelector('.banner')?.textContent || null"),
     close: () => browser.close(),
   };
-  return session;
+  return withWaits(session);
 }

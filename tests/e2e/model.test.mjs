@@ -6,6 +6,7 @@
 //
 //   BISCOITO_SEED=1234      replay a seed
 //   BISCOITO_SESSIONS=2000  long mode (default: 30, what make test runs)
+//   BISCOITO_PARALLEL=3     sessions at once (default 1)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { start, ready } from "./helpers.mjs";
@@ -17,6 +18,8 @@ const today = Number(new Date().toISOString().slice(0, 10).replaceAll("-", ""));
 const SEED = Number(process.env.BISCOITO_SEED || (process.env.BISCOITO_RANDOM_SEED ? Date.now() % 2 ** 31 : today));
 const SESSIONS = Number(process.env.BISCOITO_SESSIONS || 30);
 const STEPS = Number(process.env.BISCOITO_STEPS || 10);
+// Sessions run at once, each in its own context of the one browser.
+const PARALLEL = Math.max(1, Number(process.env.BISCOITO_PARALLEL || 1));
 const GOOGLE = /(^|\.)(googletagmanager|google-analytics|google)\.com$/;
 
 let env;
@@ -359,16 +362,30 @@ test("sequences that once failed agree with the consent model", async () => {
 });
 
 test(`${SESSIONS} random sessions of ${STEPS} steps agree with the consent model (seed ${SEED})`, async () => {
-  console.log(`# model seed ${SEED} (replay: BISCOITO_SEED=${SEED} BISCOITO_SESSIONS=${SESSIONS})`);
+  console.log(`# model seed ${SEED} (replay: BISCOITO_SEED=${SEED} BISCOITO_SESSIONS=${SESSIONS}), ${PARALLEL} at a time`);
   const rnd = random(SEED);
-  for (let n = 0; n < SESSIONS; n++) {
-    const steps = drawSession(rnd);
-    const failure = await runSession(steps);
-    if (failure) {
-      const shortest = await shrink(steps);
-      const again = await runSession(shortest);
-      assert.fail(`seed ${SEED}, session ${n}: ${failure}\nshortest failing sequence (${shortest.length} steps): ${JSON.stringify(shortest)}\n` +
-        (again ? `which fails with: ${again}` : "which passed when run again: the failure did not reproduce (timing?)"));
+  // Drawn up front, so a seed means the same sessions however many run at once.
+  const sessions = Array.from({ length: SESSIONS }, () => drawSession(rnd));
+  const started = Date.now();
+  let next = 0;
+  let firstFailure = null;
+  // Each worker takes the next session in its own browser context; the first
+  // failure stops them all, and is shrunk alone.
+  const worker = async () => {
+    while (next < sessions.length && !firstFailure) {
+      const n = next++;
+      const failure = await runSession(sessions[n]);
+      if (failure && !firstFailure) firstFailure = { n, failure };
     }
+  };
+  await Promise.all(Array.from({ length: PARALLEL }, worker));
+  if (firstFailure) {
+    const { n, failure } = firstFailure;
+    const shortest = await shrink(sessions[n]);
+    const again = await runSession(shortest);
+    assert.fail(`seed ${SEED}, session ${n}: ${failure}\nshortest failing sequence (${shortest.length} steps): ${JSON.stringify(shortest)}\n` +
+      (again ? `which fails with: ${again}` : "which passed when run again: the failure did not reproduce (timing?)"));
   }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`# ${SESSIONS} sessions in ${seconds.toFixed(0)} s: ${(seconds / SESSIONS).toFixed(2)} s a session, ${PARALLEL} at a time`);
 });

@@ -78,18 +78,23 @@ export async function session(driverUrl, capabilities, base) {
       await call("POST", `${s}/actions`, { actions: [{ type: "key", id: "keyboard", actions }] });
       await call("DELETE", `${s}/actions`);
     },
-    /** Waits until `script` (a function body) returns true, through reloads. */
-    async until(script, what, tries = 100) {
-      for (let i = 0; i < tries; i++) {
-        try { if (await browser.run(script)) return; } catch { /* the page is between two loads */ }
-        await pause(50);
-      }
-      throw new Error(`never happened: ${what}`);
-    },
-    ready: () => browser.until("return document.readyState === 'complete' && !!window.Biscoito && !!document.getElementById('biscoito')", "Biscoito started"),
-    banner: () => browser.run("return document.getElementById('biscoito').shadowRoot.querySelector('.banner')?.textContent || null"),
     close: () => call("DELETE", s),
   };
+  return withWaits(browser);
+}
+
+/** Adds until(), ready() and banner() to a session that has run(script). */
+export function withWaits(browser) {
+  /** Waits until `script` (a function body) returns true, through reloads. */
+  browser.until = async (script, what, tries = 100) => {
+    for (let i = 0; i < tries; i++) {
+      try { if (await browser.run(script)) return; } catch { /* the page is between two loads */ }
+      await pause(50);
+    }
+    throw new Error(`never happened: ${what}`);
+  };
+  browser.ready = () => browser.until("return document.readyState === 'complete' && !!window.Biscoito && !!document.getElementById('biscoito')", "Biscoito started");
+  browser.banner = () => browser.run("return document.getElementById('biscoito').shadowRoot.querySelector('.banner')?.textContent || null");
   return browser;
 }
 
