@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs everything `make demo` and `make test` need on a fresh machine,
 # skipping each piece that is already there. Safe to run again and again.
-# Usage: .ci/setup.sh [wasm|browsers|e2e|bench|all]
-# (browsers: Chromium, Firefox ESR and WebKitGTK with their drivers, and Xvfb)
+# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|bench|all]
+# (browsers: Chromium, Firefox ESR and WebKitGTK with their drivers, and Xvfb;
+# webkit: WebKitGTK and Xvfb alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -108,8 +109,9 @@ setup_webkit() {
 case "$what" in
   wasm) setup_wasm ;;
   browsers) setup_browsers; setup_webkit ;;
+  webkit) setup_webkit ;;
   e2e) setup_node ;;
   bench) setup_browsers; setup_bench ;;
   all) setup_wasm; setup_browsers; setup_webkit; setup_node ;;
-  *) echo "usage: $0 [wasm|browsers|e2e|bench|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [wasm|browsers|webkit|e2e|bench|all]" >&2; exit 2 ;;
 esac

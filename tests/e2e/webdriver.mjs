@@ -29,9 +29,13 @@ export async function startDriver(binary, args = [], env = process.env) {
   const port = await listen(probe);
   await new Promise((r) => probe.close(r));
   const child = spawn(binary, [...args, `--port=${port}`], { stdio: "ignore", env });
-  const exited = new Promise((r) => child.once("exit", (code) => r(code)));
+  // A binary that cannot start (not installed) emits "error" and no "exit".
+  let failed = null;
+  child.once("error", (e) => { failed = e; });
+  const exited = new Promise((r) => { child.once("exit", r); child.once("error", r); });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 200; i++) {
+    if (failed) throw new Error(`${binary} could not start (${failed.code || failed.message})`);
     if (child.exitCode !== null) throw new Error(`${binary} exited with ${child.exitCode}`);
     try { if ((await fetch(`${url}/status`)).ok) return { url, stop: async () => { child.kill(); await exited; } }; } catch { await pause(100); }
   }
@@ -56,7 +60,6 @@ export async function session(driverUrl, capabilities, base) {
   const created = await call("POST", "/session", { capabilities: { alwaysMatch: capabilities } });
   const s = `/session/${created.sessionId}`;
   const browser = {
-    capabilities: created.capabilities,
     go: (path) => call("POST", `${s}/url`, { url: base + path }),
     back: () => call("POST", `${s}/back`, {}),
     run: (script, ...args) => call("POST", `${s}/execute/sync`, { script, args }),
@@ -99,4 +102,4 @@ export function withWaits(browser) {
 }
 
 /** WebDriver's key for Tab, Enter and Space. */
-export const KEY = { tab: "\uE004", enter: "\uE007", space: "\uE00D", shift: "\uE008" };
+export const KEY = { tab: "\uE004", enter: "\uE007", space: "\uE00D" };

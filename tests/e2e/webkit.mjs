@@ -63,7 +63,6 @@ export async function startWebKit() {
   }
   return {
     url: driver.url,
-    display: xvfb.display,
     async stop() { await driver.stop(); await xvfb.stop(); },
   };
 }
