@@ -25,6 +25,9 @@ pub struct Config {
     pub layout: Layout,
     pub floating_button: bool,
     pub reload_on_revoke: bool,
+    /// What `biscoito scan --write-config` saw but could not place in a
+    /// category, left for the maintainer; the banner ignores it.
+    pub unresolved: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +38,31 @@ pub struct Category {
     pub description: Localized,
     pub cookies: Vec<CookieInfo>,
     pub services: Vec<String>,
+    /// Other sites this category's content talks to ("fonts.gstatic.com",
+    /// "*.youtube.com"). The banner does not use them; `biscoito scan` judges
+    /// requests by them.
+    pub hosts: Vec<String>,
+}
+
+impl Category {
+    /// Whether `host` (lowercase, no port) is one of this category's hosts.
+    pub fn has_host(&self, host: &str) -> bool {
+        self.hosts.iter().any(|pattern| host_matches(pattern, host))
+    }
+}
+
+/// "example.org" matches only itself; "*.example.org" matches its subdomains
+/// and example.org itself.
+pub fn host_matches(pattern: &str, host: &str) -> bool {
+    match pattern.strip_prefix("*.") {
+        Some(parent) => {
+            host == parent
+                || host
+                    .strip_suffix(parent)
+                    .is_some_and(|sub| sub.ends_with('.'))
+        }
+        None => host == pattern,
+    }
 }
 
 /// A text given once for every language, or per language. Empty means "use the built-in text".
@@ -213,6 +241,7 @@ impl Default for Config {
                     description: Localized::default(),
                     cookies: Vec::new(),
                     services: Vec::new(),
+                    hosts: Vec::new(),
                 },
                 Category {
                     id: ANALYTICS.to_owned(),
@@ -221,6 +250,7 @@ impl Default for Config {
                     description: Localized::default(),
                     cookies: ga_cookies(),
                     services: vec!["Google Analytics".to_owned()],
+                    hosts: Vec::new(),
                 },
             ],
             google_analytics: None,
@@ -235,6 +265,7 @@ impl Default for Config {
             layout: Layout::Bar,
             floating_button: true,
             reload_on_revoke: true,
+            unresolved: Vec::new(),
         }
     }
 }
@@ -291,6 +322,32 @@ pub fn is_tracking_cookie(name: &str) -> bool {
         || PREFIXES
             .iter()
             .any(|p| name.starts_with(p) || (name.len() > 2 && p.starts_with(name)))
+}
+
+/// Hosts of analytics and advertising tools. Declaring them under a required
+/// category would let the tracker load before any choice.
+pub fn is_tracking_host(host: &str) -> bool {
+    const SITES: [&str; 12] = [
+        "google-analytics.com",
+        "googletagmanager.com",
+        "doubleclick.net",
+        "facebook.net",
+        "facebook.com",
+        "hotjar.com",
+        "clarity.ms",
+        "tiktok.com",
+        "licdn.com",
+        "ads.linkedin.com",
+        "addthis.com",
+        "sharethis.com",
+    ];
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    SITES.iter().any(|site| {
+        host == *site
+            || host
+                .strip_suffix(site)
+                .is_some_and(|sub| sub.ends_with('.'))
+    })
 }
 
 /// Validates a JSON config. Every problem found is returned, not just the first.
@@ -510,6 +567,15 @@ fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
     if let Some(v) = f.take("theme") {
         config.theme = read_theme(v, f.at("theme"), f.problems);
     }
+    if let Some(v) = f.take("unresolved") {
+        let p = f.at("unresolved");
+        for (j, item) in read_list(v, &p, f.problems).iter().enumerate() {
+            match item {
+                Value::String(s) => config.unresolved.push(s.clone()),
+                other => wrong_type(f.problems, &index_path(&p, j), "a string", other),
+            }
+        }
+    }
     f.finish();
     config
 }
@@ -622,6 +688,7 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             description: Localized::default(),
             cookies: Vec::new(),
             services: Vec::new(),
+            hosts: Vec::new(),
         };
         match f.string("id") {
             Some(id) if is_identifier(id, 32) => {
@@ -661,6 +728,20 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
                 }
             }
         }
+        if let Some(v) = f.take("hosts") {
+            let p = f.at("hosts");
+            for (j, h) in read_list(v, &p, f.problems).iter().enumerate() {
+                match h {
+                    Value::String(h) if is_host_pattern(h) => category.hosts.push(h.clone()),
+                    Value::String(_) => problem(
+                        f.problems,
+                        &index_path(&p, j),
+                        "must be a host name such as \"cdn.example.org\" or \"*.example.org\": lowercase, no scheme, port or path",
+                    ),
+                    other => wrong_type(f.problems, &index_path(&p, j), "a string", other),
+                }
+            }
+        }
         if category.id == NECESSARY && !category.required {
             f.report("required", "must be true for the \"necessary\" category");
         }
@@ -671,6 +752,20 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
         problem(problems, path, "must list at least one category");
     }
     categories
+}
+
+/// A lowercase host name, optionally led by "*." for its subdomains.
+fn is_host_pattern(pattern: &str) -> bool {
+    let host = pattern.strip_prefix("*.").unwrap_or(pattern);
+    (1..=253).contains(&host.len())
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        })
 }
 
 fn read_cookie(
@@ -1148,6 +1243,40 @@ mod tests {
         assert_eq!(
             from_value(&parse("{}").unwrap()).unwrap(),
             Config::default()
+        );
+    }
+
+    #[test]
+    fn hosts_are_plain_lowercase_names_and_wildcards_cover_subdomains() {
+        let config = from_value(
+            &parse(r#"{"categories": [{"id": "necessary", "required": true, "hosts": ["cdn.gov.br"]},
+                {"id": "videos", "hosts": ["*.youtube-nocookie.com", "player.vimeo.com"]}]}"#)
+            .unwrap(),
+        )
+        .unwrap();
+        let videos = config.category("videos").unwrap();
+        assert!(videos.has_host("www.youtube-nocookie.com"));
+        assert!(videos.has_host("youtube-nocookie.com"));
+        assert!(!videos.has_host("evilyoutube-nocookie.com"));
+        assert!(!videos.has_host("vimeo.com"));
+        assert!(config.category("necessary").unwrap().has_host("cdn.gov.br"));
+        let problems = from_value(
+            &parse(r#"{"categories": [{"id": "necessary", "required": true,
+                "hosts": ["https://cdn.gov.br", "CDN.gov.br", "cdn.gov.br/x", "*.", 7, "a..b"]}]}"#)
+            .unwrap(),
+        )
+        .unwrap_err();
+        let paths: Vec<_> = problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "categories[0].hosts[0]",
+                "categories[0].hosts[1]",
+                "categories[0].hosts[2]",
+                "categories[0].hosts[3]",
+                "categories[0].hosts[4]",
+                "categories[0].hosts[5]"
+            ]
         );
     }
 

@@ -2,7 +2,7 @@
 //! guidance (October 2022) advise against, even where it is valid JSON for
 //! Biscoito. Used by `biscoito check` and the configurator.
 
-use super::config::{is_tracking_cookie, MAX_EXPIRY_DAYS};
+use super::config::{is_tracking_cookie, is_tracking_host, MAX_EXPIRY_DAYS};
 use super::i18n::{Text, TEXT_NAMES};
 use super::json::Value;
 
@@ -144,6 +144,22 @@ fn lint_category(out: &mut Vec<Finding>, category: &Value, base: &str) {
             }
         }
     }
+    if let (true, Some(Value::Array(hosts))) = (required, category.get("hosts")) {
+        for (j, host) in hosts.iter().enumerate() {
+            if host.as_str().is_some_and(is_tracking_host) {
+                let mut path = String::from(base);
+                path.push_str(".hosts[");
+                super::json::push_decimal(&mut path, j as u64);
+                path.push(']');
+                push(
+                    out,
+                    path,
+                    "Site de estatística ou publicidade declarado como necessário: ele seria contatado antes de qualquer escolha.",
+                    "An analytics or advertising site is declared necessary: it would be contacted before any choice.",
+                );
+            }
+        }
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -167,7 +183,8 @@ mod tests {
     fn each_bad_practice_is_found() {
         let found = paths(
             r#"{"expiresAfterDays": 1000,
-                "categories": [{"id": "Analytics", "required": true, "cookies": ["_ga", {"name": "_gid"}, "PHPSESSID"]}, {"id": "video", "enabled": true}],
+                "categories": [{"id": "Analytics", "required": true, "cookies": ["_ga", {"name": "_gid"}, "PHPSESSID"],
+                                "hosts": ["fonts.gstatic.com", "region1.google-analytics.com"]}, {"id": "video", "enabled": true}],
                 "texts": {"pt-BR": {"rejectAll": "  "}}}"#,
         );
         assert_eq!(
@@ -178,6 +195,7 @@ mod tests {
                 "categories[0].required",
                 "categories[0].cookies[0]",
                 "categories[0].cookies[1]",
+                "categories[0].hosts[1]",
                 "categories[1].enabled",
                 "texts.pt-BR.rejectAll"
             ]

@@ -153,6 +153,15 @@ const CATEGORY: &[Field] = &[
         "Services named in the preferences.",
         "Serviços citados nas preferências.",
     ),
+    field(
+        "hosts",
+        Shape::List(&Shape::Text {
+            pattern: Some("^(\\*\\.)?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$"),
+            example: "*.youtube-nocookie.com",
+        }),
+        "Other sites this category's content contacts (\"*.\" covers subdomains). `biscoito scan` allows requests to them once the category is accepted; under a required category, always.",
+        "Outros sites contatados pelo conteúdo desta categoria (\"*.\" cobre os subdomínios). O `biscoito scan` permite requisições a eles quando a categoria é aceita; numa categoria obrigatória, sempre.",
+    ),
 ];
 
 const GOOGLE_ANALYTICS: &[Field] = &[
@@ -356,6 +365,12 @@ pub const ROOT: &[Field] = &[
         Shape::Object(THEME),
         "Look. Also themable through CSS custom properties on #biscoito.",
         "Aparência. Também ajustável por propriedades CSS personalizadas em #biscoito.",
+    ),
+    field(
+        "unresolved",
+        Shape::List(&Shape::Text { pattern: None, example: "cookie _xyz (seen on /servicos/)" }),
+        "Written by `biscoito scan --write-config`: what the site set or contacted that no category declares and no catalogue places. Move each into a category's cookies or hosts, then delete it. The banner ignores it.",
+        "Escrito por `biscoito scan --write-config`: o que o site definiu ou contatou sem declaração em nenhuma categoria nem lugar no catálogo. Mova cada item para os cookies ou hosts de uma categoria e depois apague-o. O banner o ignora.",
     ),
 ];
 
