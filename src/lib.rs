@@ -5,6 +5,10 @@
 
 pub mod engine;
 
+// The native `biscoito scan` command; never part of the wasm build.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod scan;
+
 #[cfg(target_arch = "wasm32")]
 mod browser;
 

@@ -1,67 +1,325 @@
-//! `biscoito check site-config.json`: the same validation the banner runs,
-//! plus the LGPD/ANPD compliance lint. Exit 0 clean, 1 with findings, 2 when
-//! the file cannot be read or the command is misused.
+//! The native `biscoito` command. Each subcommand only wires flags to the
+//! library: `engine` (check, schema, reference) and `scan`.
 //!
-//! `biscoito schema` prints the config's JSON Schema and `biscoito reference
-//! en|pt-BR` its Markdown reference, both generated from `engine::schema`.
+//! Exit codes, stable for CI: 0 clean; 1 findings (config errors or
+//! compliance findings for `check`; violation, missing or broken for
+//! `scan`); 2 could not run (unreadable file, bad flags, no browser,
+//! unreachable site). Ctrl+C during a scan closes its browser and exits 130.
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use biscoito::engine::schema::generate;
+    use biscoito::engine::{config, json, lint};
+    use biscoito::scan::{self, report, write_config, CannotRun, Options, Progress};
+    use clap::{Parser, Subcommand, ValueEnum};
+    use std::io::IsTerminal;
+    use std::path::PathBuf;
+    use std::process::exit;
+    use std::time::Duration;
+
+    #[derive(Parser)]
+    #[command(
+        name = "biscoito",
+        version,
+        about = "Biscoito's native tools: check a config, audit a site."
+    )]
+    struct Cli {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    #[derive(Subcommand)]
+    enum Command {
+        /// Validate a config and run the LGPD/ANPD compliance lint (exit 0 clean, 1 findings).
+        Check { config: PathBuf },
+        /// Print the config's JSON Schema.
+        Schema,
+        /// Print the config's Markdown reference.
+        Reference {
+            #[arg(value_parser = ["en", "pt-BR"])]
+            lang: String,
+        },
+        /// Audit a site: what it sets and sends before a choice, after
+        /// "Rejeitar todos" and after "Aceitar todos" (exit 0 clean, 1 violation,
+        /// missing or broken, 2 could not run).
+        Scan(ScanArgs),
+    }
+
+    #[derive(clap::Args)]
+    struct ScanArgs {
+        /// The start page, e.g. https://www.exemplo.jus.br/
+        url: String,
+        /// Most pages to visit in each pass.
+        #[arg(long, default_value_t = 20, value_parser = clap::value_parser!(u16).range(1..=2000))]
+        pages: u16,
+        /// How many links away from the start page to follow (sitemap.xml entries count as one).
+        #[arg(long, default_value_t = 3)]
+        depth: u8,
+        /// Tabs open at once.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=32))]
+        concurrency: u8,
+        /// Seconds a page may take to load before it is reported as broken.
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u16).range(1..=600))]
+        timeout: u16,
+        /// Milliseconds to wait after load (and after a click) for late scripts.
+        #[arg(long, default_value_t = 3000)]
+        wait: u32,
+        /// Chromium or Chrome to drive (default: CHROMIUM_PATH, then chromium on PATH).
+        #[arg(long, env = "CHROMIUM_PATH")]
+        browser: Option<PathBuf>,
+        /// An extra Chromium flag, e.g. --browser-arg=--proxy-server=http://proxy:3128 (repeatable).
+        #[arg(long = "browser-arg", allow_hyphen_values = true)]
+        browser_args: Vec<String>,
+        /// Judge against this config instead of the page's #biscoito-config.
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Write the report as JSON (docs/scan-report.schema.json).
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Write a self-contained HTML report.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Write the config with undeclared items placed (or listed under "unresolved").
+        #[arg(long = "write-config", value_name = "FILE")]
+        write_config: Option<PathBuf>,
+        /// Language of the summary and the HTML report (default: from LANG).
+        #[arg(long, value_enum)]
+        lang: Option<ReportLang>,
+        /// Progress display (auto: a bar on a terminal, plain lines otherwise).
+        #[arg(long, value_enum, default_value_t = ProgressStyle::Auto)]
+        progress: ProgressStyle,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum ReportLang {
+        #[value(name = "pt-BR")]
+        PtBr,
+        En,
+    }
+
+    #[derive(Clone, Copy, PartialEq, ValueEnum)]
+    enum ProgressStyle {
+        Auto,
+        Bar,
+        Lines,
+        None,
+    }
+
+    pub fn main() {
+        let cli = Cli::parse();
+        match cli.command {
+            Command::Check { config } => check(&config),
+            Command::Schema => print!("{}", generate::json_schema()),
+            Command::Reference { lang } => print!("{}", generate::reference(&lang)),
+            Command::Scan(args) => scan_command(args),
+        }
+    }
+
+    fn read(path: &PathBuf) -> String {
+        std::fs::read_to_string(path).unwrap_or_else(|e| {
+            eprintln!("biscoito: cannot read {}: {e}", path.display());
+            exit(2);
+        })
+    }
+
+    fn check(path: &PathBuf) {
+        let text = read(path);
+        let path = path.display();
+        let value = match json::parse(&text) {
+            Ok(v) => v,
+            Err(e) => {
+                println!("{path}: not valid JSON: {e}");
+                exit(1);
+            }
+        };
+        let problems = config::from_value(&value).err().unwrap_or_default();
+        let findings = lint::lint(&value);
+        for p in &problems {
+            println!("{path}: error: {}", p.line());
+        }
+        for f in &findings {
+            println!("{path}: {}:\n  pt-BR: {}\n  en: {}", f.path, f.pt_br, f.en);
+        }
+        if let Ok(c) = config::from_value(&value) {
+            if !c.unresolved.is_empty() {
+                println!(
+                    "{path}: note: {} item(s) under \"unresolved\" wait for a category",
+                    c.unresolved.len()
+                );
+            }
+        }
+        if problems.is_empty() && findings.is_empty() {
+            println!("{path}: ok");
+            exit(0);
+        }
+        println!(
+            "{path}: {} error(s), {} compliance finding(s)",
+            problems.len(),
+            findings.len()
+        );
+        exit(1);
+    }
+
+    fn scan_command(args: ScanArgs) {
+        let lang = report::Lang::from_env(args.lang.map(|l| match l {
+            ReportLang::PtBr => "pt-BR",
+            ReportLang::En => "en",
+        }));
+        // `biscoito check` first: a config with errors is no yardstick.
+        let config = args.config.as_ref().map(|path| {
+            let text = read(path);
+            let value = json::parse(&text).unwrap_or_else(|e| {
+                eprintln!("biscoito: {}: not valid JSON: {e}", path.display());
+                exit(2);
+            });
+            for f in lint::lint(&value) {
+                eprintln!(
+                    "biscoito: {}: {}: {}",
+                    path.display(),
+                    f.path,
+                    lang_pick(lang, f.en, f.pt_br)
+                );
+            }
+            match config::from_value(&value) {
+                Ok(c) => (text, c),
+                Err(problems) => {
+                    for p in problems {
+                        eprintln!("biscoito: {}: error: {}", path.display(), p.line());
+                    }
+                    exit(2);
+                }
+            }
+        });
+        let options = Options {
+            url: args.url.clone(),
+            pages: args.pages.into(),
+            depth: args.depth.into(),
+            concurrency: args.concurrency.into(),
+            timeout: Duration::from_secs(args.timeout.into()),
+            wait: Duration::from_millis(args.wait.into()),
+            browser: args.browser.clone(),
+            browser_args: args.browser_args.clone(),
+            config,
+        };
+        let style = match args.progress {
+            ProgressStyle::Auto if std::io::stderr().is_terminal() => ProgressStyle::Bar,
+            ProgressStyle::Auto => ProgressStyle::Lines,
+            other => other,
+        };
+        let bar = (style == ProgressStyle::Bar).then(|| {
+            let bar = indicatif::ProgressBar::new(options.pages as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template(
+                    "{prefix:>15} [{bar:30}] {pos}/{len} {wide_msg}",
+                )
+                .expect("a valid template")
+                .progress_chars("=> "),
+            );
+            bar
+        });
+        let progress = |p: Progress| match (&bar, style) {
+            (Some(bar), _) => {
+                bar.set_prefix(p.phase.as_str());
+                bar.set_length(p.total as u64);
+                bar.set_position(p.done as u64);
+                bar.set_message(p.url.to_owned());
+            }
+            (None, ProgressStyle::Lines) => {
+                eprintln!("[{}] {}/{} {}", p.phase.as_str(), p.done, p.total, p.url)
+            }
+            _ => {}
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| {
+                eprintln!("biscoito: cannot start: {e}");
+                exit(2);
+            });
+        let outcome = runtime.block_on(async {
+            tokio::select! {
+                outcome = scan::run(&options, &progress) => Some(outcome),
+                _ = tokio::signal::ctrl_c() => None,
+            }
+        });
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        let outcome = match outcome {
+            // The scan's future, and with it the browser (killed on drop), is gone.
+            None => {
+                let _ = std::fs::remove_dir_all(scan::chromium::profile_dir());
+                eprintln!("biscoito: interrupted; the browser it started was closed");
+                exit(130);
+            }
+            Some(Err(CannotRun(why))) => {
+                eprintln!("biscoito: {why}");
+                exit(2);
+            }
+            Some(Ok(outcome)) => outcome,
+        };
+        let command = std::iter::once("biscoito".to_owned())
+            .chain(std::env::args().skip(1))
+            .map(|a| if a.contains(' ') { format!("'{a}'") } else { a })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let date = report::now_rfc3339();
+        print!("{}", report::terminal(&outcome, lang));
+        let write = |path: &PathBuf, text: &str| {
+            if let Err(e) = std::fs::write(path, text) {
+                eprintln!("biscoito: cannot write {}: {e}", path.display());
+                exit(2);
+            }
+        };
+        if let Some(path) = &args.json {
+            let r = report::report(&outcome, &command, &date);
+            write(
+                path,
+                &(serde_json::to_string_pretty(&r).expect("the report serialises") + "\n"),
+            );
+        }
+        if let Some(path) = &args.html {
+            write(path, &report::html(&outcome, lang, &command, &date));
+        }
+        if let Some(path) = &args.write_config {
+            match write_config::write_config(
+                &outcome.artifacts.config_json,
+                &outcome.config,
+                &outcome.findings,
+            ) {
+                Ok((text, placed)) => {
+                    write(path, &text);
+                    for line in placed.added {
+                        eprintln!("biscoito: {}: added {line}", path.display());
+                    }
+                    for line in placed.unresolved {
+                        eprintln!("biscoito: {}: unresolved {line}", path.display());
+                    }
+                }
+                Err(why) => {
+                    eprintln!("biscoito: {why}");
+                    exit(2);
+                }
+            }
+        }
+        exit(if report::summary(&outcome).passed {
+            0
+        } else {
+            1
+        });
+    }
+
+    fn lang_pick<'a>(lang: report::Lang, en: &'a str, pt: &'a str) -> &'a str {
+        match lang {
+            report::Lang::PtBr => pt,
+            report::Lang::En => en,
+        }
+    }
+}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    use biscoito::engine::{config, json, lint};
-    use std::process::exit;
-
-    use biscoito::engine::schema::generate;
-
-    const USAGE: &str =
-        "usage: biscoito check <config.json> | biscoito schema | biscoito reference en|pt-BR";
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let path = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        ["check", path] => path,
-        ["schema"] => {
-            print!("{}", generate::json_schema());
-            exit(0);
-        }
-        ["reference", lang @ ("en" | "pt-BR")] => {
-            print!("{}", generate::reference(lang));
-            exit(0);
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            exit(2);
-        }
-    };
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("biscoito: cannot read {path}: {e}");
-            exit(2);
-        }
-    };
-    let value = match json::parse(&text) {
-        Ok(v) => v,
-        Err(e) => {
-            println!("{path}: not valid JSON: {e}");
-            exit(1);
-        }
-    };
-    let problems = config::from_value(&value).err().unwrap_or_default();
-    let findings = lint::lint(&value);
-    for p in &problems {
-        println!("{path}: error: {}", p.line());
-    }
-    for f in &findings {
-        println!("{path}: {}:\n  pt-BR: {}\n  en: {}", f.path, f.pt_br, f.en);
-    }
-    if problems.is_empty() && findings.is_empty() {
-        println!("{path}: ok");
-        exit(0);
-    }
-    println!(
-        "{path}: {} error(s), {} compliance finding(s)",
-        problems.len(),
-        findings.len()
-    );
-    exit(1);
+    cli::main();
 }
 
 #[cfg(target_arch = "wasm32")]

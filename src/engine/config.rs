@@ -1249,8 +1249,10 @@ mod tests {
     #[test]
     fn hosts_are_plain_lowercase_names_and_wildcards_cover_subdomains() {
         let config = from_value(
-            &parse(r#"{"categories": [{"id": "necessary", "required": true, "hosts": ["cdn.gov.br"]},
-                {"id": "videos", "hosts": ["*.youtube-nocookie.com", "player.vimeo.com"]}]}"#)
+            &parse(
+                r#"{"categories": [{"id": "necessary", "required": true, "hosts": ["cdn.gov.br"]},
+                {"id": "videos", "hosts": ["*.youtube-nocookie.com", "player.vimeo.com"]}]}"#,
+            )
             .unwrap(),
         )
         .unwrap();
@@ -1261,8 +1263,10 @@ mod tests {
         assert!(!videos.has_host("vimeo.com"));
         assert!(config.category("necessary").unwrap().has_host("cdn.gov.br"));
         let problems = from_value(
-            &parse(r#"{"categories": [{"id": "necessary", "required": true,
-                "hosts": ["https://cdn.gov.br", "CDN.gov.br", "cdn.gov.br/x", "*.", 7, "a..b"]}]}"#)
+            &parse(
+                r#"{"categories": [{"id": "necessary", "required": true,
+                "hosts": ["https://cdn.gov.br", "CDN.gov.br", "cdn.gov.br/x", "*.", 7, "a..b"]}]}"#,
+            )
             .unwrap(),
         )
         .unwrap_err();

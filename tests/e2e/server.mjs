@@ -2,7 +2,11 @@
 // dist/ at /biscoito/, the configurator's checker module at /checker/, the
 // npm package (make pkg) at /pkg/. Pages under /csp/ are sent with a strict
 // Content-Security-Policy that reports violations to /csp-report. An HTML
-// file's `<!-- test-server: pause -->` holds back the rest of it for 500 ms.
+// file's `<!-- test-server: pause -->` holds back the rest of it for 500 ms,
+// and `<!-- test-server: set-cookie NAME=VALUE -->` sends that cookie.
+// Hosts under .terceiro.test (a browser maps them here with
+// --host-resolver-rules) play other sites: they are served from
+// www/terceiros/. /scan-hostil/ answers the scanner's hostile cases.
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
@@ -16,6 +20,38 @@ const types = {
 };
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; frame-src 'self'; connect-src 'self'; report-uri /csp-report";
 
+/** The scanner's hostile pages; true when it answered. */
+function hostile(url, req, res) {
+  switch (url.pathname) {
+    case "/scan-hostil/ciclo": // a redirect loop
+      res.writeHead(302, { location: "/scan-hostil/ciclo" }).end();
+      return true;
+    case "/scan-hostil/fora": // a redirect to another site
+      res.writeHead(302, { location: "http://outro.terceiro.test/fora.html" }).end();
+      return true;
+    case "/scan-hostil/sem-fim": // headers, a little HTML, then nothing ever again
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).write("<!doctype html><title>Sem fim</title><p>Carregando");
+      req.socket.setTimeout(0);
+      return true;
+    case "/scan-hostil/grande.html": { // 20 MB of paragraphs
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+      res.write('<!doctype html><html lang="pt-BR"><title>Página grande</title><script src="/biscoito/biscoito.js" defer></script><main>');
+      const chunk = "<p>Diário oficial: texto de exemplo repetido para ocupar espaço.</p>\n".repeat(1000);
+      let sent = 0;
+      const more = () => {
+        while (sent < 20e6) {
+          sent += chunk.length;
+          if (!res.write(chunk)) return res.once("drain", more);
+        }
+        res.end("</main></html>");
+      };
+      more();
+      return true;
+    }
+  }
+  return false;
+}
+
 export function serve(port = 0) {
   const cspReports = [];
   const server = createServer(async (req, res) => {
@@ -27,7 +63,9 @@ export function serve(port = 0) {
       res.writeHead(204).end();
       return;
     }
-    let path = decodeURIComponent(url.pathname);
+    if (hostile(url, req, res)) return;
+    const thirdParty = (req.headers.host || "").split(":")[0].endsWith(".terceiro.test");
+    let path = decodeURIComponent(thirdParty ? "/terceiros" + url.pathname : url.pathname);
     if (path.endsWith("/")) path += "index.html";
     const mounts = [["/biscoito/", join(root, "dist")], ["/checker/", join(root, "target", "checker")], ["/pkg/", join(root, "pkg")], ["/", join(root, "www")]];
     const [prefix, dir] = mounts.find(([p]) => path.startsWith(p));
@@ -40,6 +78,8 @@ export function serve(port = 0) {
       const body = await readFile(file);
       const headers = { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-cache" };
       if (path.startsWith("/csp/")) headers["content-security-policy"] = STRICT_CSP;
+      const cookie = extname(file) === ".html" && /<!-- test-server: set-cookie (\S+) -->/.exec(body.toString());
+      if (cookie) headers["set-cookie"] = `${cookie[1]}; Path=/; Max-Age=86400`;
       // Like a CDN: the module may be fetched from another origin (the
       // configurator's sandboxed preview has an opaque one).
       if (prefix === "/biscoito/") headers["access-control-allow-origin"] = "*";

@@ -1,0 +1,531 @@
+//! The judgement: artifacts against the config in force, with no browser.
+//! Each thing seen becomes at most one finding, however many pages and
+//! passes saw it; what a leaking script or frame caused (its cookies, its
+//! requests) is listed under it rather than reported again.
+
+use super::artifacts::{host_of, path_of, without_query, Artifacts, Phase, Visit};
+use super::catalogue;
+use crate::engine::config::{Config, NECESSARY};
+use crate::engine::policy;
+use crate::engine::record::{Method, Record};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FindingType {
+    /// Something optional the config does not allow at that moment.
+    Violation,
+    /// A page of the site without Biscoito.
+    Missing,
+    /// A page that could not be read, a banner that did not appear, a button
+    /// that did nothing.
+    Broken,
+    /// Seen, but in no category's cookie table or hosts.
+    Undeclared,
+    /// Declared, but never seen.
+    Stale,
+}
+
+impl FindingType {
+    /// Findings of these types fail the scan (exit code 1).
+    pub fn fails(self) -> bool {
+        matches!(
+            self,
+            FindingType::Violation | FindingType::Missing | FindingType::Broken
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingType::Violation => "violation",
+            FindingType::Missing => "missing",
+            FindingType::Broken => "broken",
+            FindingType::Undeclared => "undeclared",
+            FindingType::Stale => "stale",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Cookie,
+    Storage,
+    Request,
+    Script,
+    /// A page (missing or unreadable).
+    Page,
+    /// Biscoito's banner or one of its buttons.
+    Banner,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Cookie => "cookie",
+            Kind::Storage => "storage",
+            Kind::Request => "request",
+            Kind::Script => "script",
+            Kind::Page => "page",
+            Kind::Banner => "banner",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    #[serde(rename = "type")]
+    pub kind_of_finding: FindingType,
+    /// The first pass that showed it; none for stale declarations.
+    pub phase: Option<Phase>,
+    pub kind: Kind,
+    /// Cookie or storage name; for stale hosts, the declared pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// localStorage, sessionStorage or indexedDB, for storage.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    /// Request, script or page URL, without query string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The first page where it was seen (empty for stale declarations).
+    pub page: String,
+    /// Every page where it was seen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pages: Vec<String>,
+    pub provider: Option<String>,
+    /// The usual purpose of a known tracker, in English and Portuguese.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub purpose: Option<[String; 2]>,
+    /// The configured category that allows or declares it, if any.
+    pub category: Option<String>,
+    /// The script, response or frame that set or sent it, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cause: Option<String>,
+    /// What this leak brought with it ("cookie _ga", "request host/path").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub effects: Vec<String>,
+    /// For broken and missing pages: what went wrong.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// One thing seen, whatever page or pass saw it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Item {
+    Cookie(String),
+    Storage(String, String),
+    /// A script from another site that ran, by URL.
+    Script(String),
+    /// Any other request to another site, by host and path.
+    Request(String),
+}
+
+struct Sighting {
+    phase: Phase,
+    /// The rules in force: a page that shows the banner again (another
+    /// config, an expired choice) allows nothing optional, whatever the pass.
+    rules: Phase,
+    page: String,
+    cause: Option<String>,
+    host: Option<String>,
+    path: String,
+}
+
+/// What `config` allows in each phase: nothing optional before a choice and
+/// after "reject all", everything after "accept all".
+fn record_for(config: &Config, phase: Phase) -> Option<Record> {
+    let accepted: Vec<&str> = match phase {
+        Phase::BeforeConsent => return None,
+        Phase::AfterReject => Vec::new(),
+        Phase::AfterAccept => config.categories.iter().map(|c| c.id.as_str()).collect(),
+    };
+    let method = match phase {
+        Phase::AfterAccept => Method::AcceptAll,
+        _ => Method::RejectAll,
+    };
+    Some(Record::decide(
+        config,
+        &accepted,
+        method,
+        0,
+        String::new(),
+        "",
+    ))
+}
+
+/// The categories that declare a cookie or storage key of this name.
+/// Biscoito's own record counts as necessary.
+fn categories_of_name<'c>(config: &'c Config, name: &str) -> Vec<&'c str> {
+    let own = name == config.storage.key
+        || config
+            .storage
+            .cookie
+            .as_ref()
+            .is_some_and(|c| c.name == name);
+    let mut ids: Vec<&str> = config
+        .categories
+        .iter()
+        .filter(|c| c.cookies.iter().any(|k| k.matches(name)))
+        .map(|c| c.id.as_str())
+        .collect();
+    if own {
+        ids.push(first_required(config));
+    }
+    ids
+}
+
+/// The categories that declare a host. Biscoito itself, wherever it is
+/// served from, is necessary; so are the hosts of Google Analytics when the
+/// config has Biscoito load it: they belong to its consent-mode categories.
+fn categories_of_url<'c>(config: &'c Config, host: &str, url: &str) -> Vec<&'c str> {
+    let mut ids: Vec<&str> = config
+        .categories
+        .iter()
+        .filter(|c| c.has_host(host))
+        .map(|c| c.id.as_str())
+        .collect();
+    let file = url.rsplit('/').next().unwrap_or("");
+    if file == "biscoito.js" || file == "biscoito_bg.wasm" {
+        ids.push(first_required(config));
+    }
+    if let Some(ga) = &config.google_analytics {
+        let is_ga = catalogue::by_url(host, path_of(url))
+            .is_some_and(|t| t.provider.starts_with("Google Analytics 4"));
+        if is_ga {
+            let analytics = ga
+                .consent_mode
+                .iter()
+                .find(|(signal, _)| signal == "analytics_storage")
+                .and_then(|(_, ids)| ids.first());
+            if let Some(id) = analytics.and_then(|id| config.category(id)) {
+                ids.push(id.id.as_str());
+            }
+        }
+    }
+    ids
+}
+
+fn first_required(config: &Config) -> &str {
+    config
+        .categories
+        .iter()
+        .find(|c| c.required)
+        .map_or(NECESSARY, |c| c.id.as_str())
+}
+
+fn items_of(visit: &Visit) -> Vec<(Item, Option<String>, Option<String>)> {
+    let mut items = Vec::new();
+    for c in &visit.cookies {
+        items.push((Item::Cookie(c.name.clone()), c.set_by.clone(), None));
+    }
+    for s in &visit.storage {
+        items.push((
+            Item::Storage(s.area.clone(), s.name.clone()),
+            s.set_by.clone(),
+            None,
+        ));
+    }
+    for r in &visit.requests {
+        let item = if r.is_script_that_ran() {
+            Item::Script(r.url.clone())
+        } else {
+            Item::Request(r.url.clone())
+        };
+        items.push((item, r.initiator.clone(), Some(r.host.clone())));
+    }
+    items
+}
+
+pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    let mut sightings: BTreeMap<Item, Vec<Sighting>> = BTreeMap::new();
+    let mut pages_seen: Vec<&str> = Vec::new();
+    for pass in &artifacts.passes {
+        if let Some(choice) = &pass.choice {
+            let problem = if !choice.banner_shown {
+                Some("the banner did not appear, so there was nothing to click")
+            } else if !choice.clicked {
+                Some("the button could not be clicked")
+            } else if !choice.banner_hidden || !choice.recorded {
+                Some("the click did nothing: the banner stayed or no choice was recorded")
+            } else {
+                None
+            };
+            if let Some(problem) = problem {
+                findings.push(broken(
+                    pass.phase,
+                    Kind::Banner,
+                    &choice.page,
+                    format!("\"{}\": {problem}", choice.button),
+                ));
+            }
+        }
+        for visit in &pass.visits {
+            if !pages_seen.contains(&visit.url.as_str()) {
+                pages_seen.push(&visit.url);
+                if let Some(error) = &visit.error {
+                    findings.push(broken(pass.phase, Kind::Page, &visit.url, error.clone()));
+                } else if !visit.has_biscoito {
+                    let mut f = broken(
+                        pass.phase,
+                        Kind::Page,
+                        &visit.url,
+                        "Biscoito did not start on this page".to_owned(),
+                    );
+                    f.kind_of_finding = FindingType::Missing;
+                    findings.push(f);
+                }
+            }
+            for (item, cause, host) in items_of(visit) {
+                let path = match &item {
+                    Item::Request(u) | Item::Script(u) => path_of(u).to_owned(),
+                    _ => String::new(),
+                };
+                let rules = if visit.banner_shown {
+                    Phase::BeforeConsent
+                } else {
+                    pass.phase
+                };
+                sightings.entry(item).or_default().push(Sighting {
+                    phase: pass.phase,
+                    rules,
+                    page: visit.url.clone(),
+                    cause: cause.map(|c| without_query(&c).to_owned()),
+                    host,
+                    path,
+                });
+            }
+        }
+    }
+    let first_visit_banner = artifacts
+        .passes
+        .iter()
+        .find(|p| p.phase == Phase::BeforeConsent)
+        .and_then(|p| {
+            p.visits
+                .iter()
+                .find(|v| v.error.is_none() && v.has_biscoito)
+        });
+    if let Some(visit) = first_visit_banner.filter(|v| !v.banner_shown) {
+        findings.push(broken(
+            Phase::BeforeConsent,
+            Kind::Banner,
+            &visit.url,
+            "the banner did not appear for a first-time visitor".to_owned(),
+        ));
+    }
+
+    let records: Vec<(Phase, Option<Record>)> = Phase::ALL
+        .iter()
+        .map(|&p| (p, record_for(config, p)))
+        .collect();
+    let allowed_in = |phase: Phase, categories: &[&str]| {
+        let record = records
+            .iter()
+            .find(|(p, _)| *p == phase)
+            .and_then(|(_, r)| r.as_ref());
+        categories
+            .iter()
+            .find(|id| policy::allows(config, record, [**id]))
+            .map(|id| id.to_string())
+    };
+
+    struct Judged {
+        finding: Finding,
+        cause_in_violation: Option<(Phase, String)>,
+    }
+    let mut judged: Vec<Judged> = Vec::new();
+    for (item, seen) in &sightings {
+        let (kind, name, area, url) = match item {
+            Item::Cookie(n) => (Kind::Cookie, Some(n.clone()), None, None),
+            Item::Storage(a, n) => (Kind::Storage, Some(n.clone()), Some(a.clone()), None),
+            Item::Script(u) => (Kind::Script, None, None, Some(u.clone())),
+            Item::Request(u) => (Kind::Request, None, None, Some(u.clone())),
+        };
+        let declared: Vec<&str> = match item {
+            Item::Cookie(n) | Item::Storage(_, n) => categories_of_name(config, n),
+            Item::Script(u) | Item::Request(u) => {
+                categories_of_url(config, seen[0].host.as_deref().unwrap_or(""), u)
+            }
+        };
+        let tracker = match item {
+            Item::Cookie(n) | Item::Storage(_, n) => catalogue::by_name(n),
+            Item::Script(_) | Item::Request(_) => {
+                catalogue::by_url(seen[0].host.as_deref().unwrap_or(""), &seen[0].path)
+            }
+        };
+        let violating = |s: &&Sighting| {
+            s.rules != Phase::AfterAccept && allowed_in(s.rules, &declared).is_none()
+        };
+        // Where it was set, when the browser told, rather than a page that
+        // merely saw it afterwards (visits run side by side).
+        let first_in = |phase: Phase, wanted: &dyn Fn(&&Sighting) -> bool| {
+            let in_phase = || seen.iter().filter(move |s| s.phase == phase).filter(wanted);
+            in_phase()
+                .find(|s| s.cause.is_some())
+                .or_else(|| in_phase().next())
+        };
+        let violation = seen
+            .iter()
+            .find(violating)
+            .and_then(|s| first_in(s.phase, &violating));
+        let (kind_of_finding, first) = match violation {
+            Some(s) => (FindingType::Violation, s),
+            None if declared.is_empty() => (
+                FindingType::Undeclared,
+                first_in(seen[0].phase, &|_| true).unwrap_or(&seen[0]),
+            ),
+            None => continue,
+        };
+        let mut pages: Vec<String> = Vec::new();
+        for s in seen {
+            if !pages.contains(&s.page) {
+                pages.push(s.page.clone());
+            }
+        }
+        judged.push(Judged {
+            cause_in_violation: first.cause.clone().map(|c| (first.phase, c)),
+            finding: Finding {
+                kind_of_finding,
+                phase: Some(first.phase),
+                kind,
+                name,
+                area,
+                url,
+                page: first.page.clone(),
+                pages,
+                provider: tracker.map(|t| t.provider.clone()),
+                purpose: tracker.map(|t| [t.purpose.en.clone(), t.purpose.pt_br.clone()]),
+                category: allowed_in(Phase::AfterAccept, &declared)
+                    .or_else(|| declared.first().map(|s| s.to_string())),
+                cause: first.cause.clone(),
+                effects: Vec::new(),
+                detail: None,
+            },
+        });
+    }
+
+    // A violation caused by a script or frame that is itself a violation in
+    // the same pass is that leak's effect, not a second leak.
+    let roots: Vec<(Phase, String)> = judged
+        .iter()
+        .filter(|j| j.finding.kind_of_finding == FindingType::Violation)
+        .filter_map(|j| Some((j.finding.phase?, j.finding.url.clone()?)))
+        .collect();
+    let mut kept: Vec<Finding> = Vec::new();
+    let mut effects: Vec<(String, String)> = Vec::new();
+    for j in judged {
+        let is_effect = j.finding.kind_of_finding == FindingType::Violation
+            && j.cause_in_violation.as_ref().is_some_and(|(phase, cause)| {
+                Some(cause) != j.finding.url.as_ref()
+                    && roots.iter().any(|(p, u)| p == phase && u == cause)
+            });
+        if is_effect {
+            let (_, cause) = j.cause_in_violation.unwrap();
+            effects.push((cause, describe(&j.finding)));
+        } else {
+            kept.push(j.finding);
+        }
+    }
+    for (cause, effect) in effects {
+        if let Some(root) = kept
+            .iter_mut()
+            .find(|f| f.url.as_deref() == Some(cause.as_str()))
+        {
+            root.effects.push(effect);
+        }
+    }
+    findings.extend(kept);
+    findings.extend(stale(config, &sightings));
+    findings.sort_by(|a, b| {
+        (a.kind_of_finding, a.phase, a.kind).cmp(&(b.kind_of_finding, b.phase, b.kind))
+    });
+    findings
+}
+
+/// "cookie _ga", "localStorage key", "request host/path": a finding in a few words.
+pub fn describe(f: &Finding) -> String {
+    match (&f.area, &f.name, &f.url) {
+        (Some(area), Some(name), _) => format!("{area} {name}"),
+        (None, Some(name), _) => format!("{} {name}", f.kind.as_str()),
+        (_, None, Some(url)) => format!("{} {url}", f.kind.as_str()),
+        _ => f.kind.as_str().to_owned(),
+    }
+}
+
+fn broken(phase: Phase, kind: Kind, page: &str, detail: String) -> Finding {
+    Finding {
+        kind_of_finding: FindingType::Broken,
+        phase: Some(phase),
+        kind,
+        name: None,
+        area: None,
+        url: Some(page.to_owned()),
+        page: page.to_owned(),
+        pages: Vec::new(),
+        provider: None,
+        purpose: None,
+        category: None,
+        cause: None,
+        effects: Vec::new(),
+        detail: Some(detail),
+    }
+}
+
+/// Cookie-table entries and hosts no pass saw.
+fn stale(config: &Config, sightings: &BTreeMap<Item, Vec<Sighting>>) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for category in &config.categories {
+        for cookie in &category.cookies {
+            let seen = sightings.keys().any(|item| match item {
+                Item::Cookie(n) | Item::Storage(_, n) => cookie.matches(n),
+                _ => false,
+            });
+            if !seen {
+                out.push(declared_unseen(Kind::Cookie, &cookie.name, &category.id));
+            }
+        }
+        for host in &category.hosts {
+            let seen = sightings.values().any(|s| {
+                s[0].host
+                    .as_deref()
+                    .is_some_and(|h| crate::engine::config::host_matches(host, h))
+            });
+            if !seen {
+                out.push(declared_unseen(Kind::Request, host, &category.id));
+            }
+        }
+    }
+    out
+}
+
+fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
+    let tracker = match kind {
+        Kind::Cookie => catalogue::by_name(name.trim_end_matches('*')),
+        _ => None,
+    };
+    Finding {
+        kind_of_finding: FindingType::Stale,
+        phase: None,
+        kind,
+        name: Some(name.to_owned()),
+        area: None,
+        url: None,
+        page: String::new(),
+        pages: Vec::new(),
+        provider: tracker.map(|t| t.provider.clone()),
+        purpose: None,
+        category: Some(category.to_owned()),
+        cause: None,
+        effects: Vec::new(),
+        detail: None,
+    }
+}
+
+/// The hosts in a finding's URL, for `--write-config`.
+pub fn host_of_finding(f: &Finding) -> Option<String> {
+    f.url.as_deref().and_then(host_of)
+}

@@ -1,0 +1,758 @@
+//! The gatherers: headless Chromium over the DevTools protocol
+//! (chromiumoxide). A visit opens a tab in the pass's own browser context (a
+//! fresh profile: no cookies, no storage), listens to the network, records
+//! which script wrote each cookie and storage key, waits for late scripts,
+//! and turns what it saw into a [`Visit`]. No judgement happens here.
+
+use super::artifacts::{
+    host_of, site_of, without_query, Choice, CookieSeen, RequestSeen, StorageSeen, Visit,
+};
+use chromiumoxide::browser::{Browser, BrowserConfig};
+use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
+use chromiumoxide::cdp::browser_protocol::network::{
+    self, EventRequestWillBeSent, EventResponseReceived, EventResponseReceivedExtraInfo,
+    GetCookiesParams,
+};
+use chromiumoxide::cdp::browser_protocol::page::{
+    AddScriptToEvaluateOnNewDocumentParams, CaptureScreenshotFormat, EventJavascriptDialogOpening,
+    EventLoadEventFired, HandleJavaScriptDialogParams, NavigateParams,
+};
+use chromiumoxide::cdp::browser_protocol::target::{
+    CloseTargetParams, CreateBrowserContextParams, CreateTargetParams, EventTargetCreated, TargetId,
+};
+use chromiumoxide::cdp::js_protocol::runtime::{AddBindingParams, EventBindingCalled};
+use chromiumoxide::layout::Point;
+use chromiumoxide::page::ScreenshotParams;
+use chromiumoxide::Page;
+use futures::StreamExt;
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Where Chromium usually is, in the order `make test` looks (CHROMIUM_PATH first).
+pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf, String> {
+    if let Some(path) = explicit {
+        return if path.is_file() {
+            Ok(path.to_owned())
+        } else {
+            Err(format!("no browser at {}", path.display()))
+        };
+    }
+    if let Some(path) = std::env::var_os("CHROMIUM_PATH").map(PathBuf::from) {
+        if path.is_file() {
+            return Ok(path);
+        }
+    }
+    let names = [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ];
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    for dir in std::env::split_paths(&path) {
+        for name in names {
+            let candidate = dir.join(name);
+            if candidate.is_file() {
+                return Ok(candidate);
+            }
+        }
+    }
+    Err("no Chromium found: install it (apt-get install chromium) or pass --browser PATH".into())
+}
+
+/// Runs in every frame before the page's own scripts: reports each
+/// document.cookie write, Storage.setItem and indexedDB.open with the
+/// script that made it (the first http(s) frame of the stack; an inline
+/// script shows as its page). Page code can see the wrappers, as it can see
+/// any extension's; the scanner is an auditor, not a stealth crawler.
+const RECORDER: &str = r#"(() => {
+  const report = globalThis.__biscoitoScan;
+  if (typeof report !== "function") return;
+  const origin = () => {
+    for (const line of String(new Error().stack || "").split("\n").slice(2)) {
+      const m = line.match(/(https?:\/\/\S+?):\d+:\d+\)?\s*$/);
+      if (m) return m[1];
+    }
+    return "";
+  };
+  const send = (area, name) => {
+    try { report(JSON.stringify({ area, name: String(name), by: origin() })); } catch (_) {}
+  };
+  const cookie = Object.getOwnPropertyDescriptor(Document.prototype, "cookie");
+  if (cookie && cookie.set) {
+    Object.defineProperty(Document.prototype, "cookie", {
+      configurable: true, enumerable: cookie.enumerable,
+      get() { return cookie.get.call(this); },
+      set(value) { send("cookie", String(value).split(";")[0].split("=")[0].trim()); cookie.set.call(this, value); },
+    });
+  }
+  const setItem = Storage.prototype.setItem;
+  Storage.prototype.setItem = function (key, value) {
+    let area = "localStorage";
+    try { if (this === globalThis.sessionStorage) area = "sessionStorage"; } catch (_) {}
+    send(area, key);
+    return setItem.call(this, key, value);
+  };
+  if (globalThis.IDBFactory) {
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (name, version) {
+      send("indexedDB", name);
+      return version === undefined ? open.call(this, name) : open.call(this, name, version);
+    };
+  }
+})();"#;
+
+/// What the page itself says once it settled.
+const READ_PAGE: &str = r#"(async () => {
+  const keys = (area) => { try { return Object.keys(globalThis[area] || {}); } catch (_) { return []; } };
+  let databases = [];
+  try { databases = (await indexedDB.databases()).map((d) => d.name).filter(Boolean); } catch (_) {}
+  const host = document.getElementById("biscoito");
+  const bannerButton = host && host.shadowRoot && host.shadowRoot.querySelector(".banner-slot [data-action=reject-all]");
+  const shown = !!bannerButton && bannerButton.getClientRects().length > 0;
+  let configErrors = [];
+  try { configErrors = globalThis.Biscoito && globalThis.Biscoito.configErrors ? Array.from(globalThis.Biscoito.configErrors()) : []; } catch (_) {}
+  let consent = null;
+  try { consent = globalThis.Biscoito && globalThis.Biscoito.consent ? globalThis.Biscoito.consent() : null; } catch (_) {}
+  const links = [];
+  for (const a of Array.from(document.querySelectorAll("a[href]")).slice(0, 2000)) links.push(a.href);
+  const config = document.getElementById("biscoito-config");
+  return JSON.stringify({
+    config: config ? config.textContent : null,
+    url: location.href, biscoito: !!globalThis.Biscoito, configErrors, banner: shown, recorded: !!consent,
+    local: keys("localStorage"), session: keys("sessionStorage"), databases, links,
+  });
+})()"#;
+
+/// The centre of a banner button, if it is drawn.
+const BUTTON_CENTRE: &str = r#"((action) => {
+  const host = document.getElementById("biscoito");
+  const b = host && host.shadowRoot && host.shadowRoot.querySelector(`.banner-slot [data-action=${action}]`);
+  if (!b) return null;
+  b.scrollIntoView({ block: "center" });
+  const r = b.getBoundingClientRect();
+  return r.width > 0 && r.height > 0 ? JSON.stringify({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : null;
+})"#;
+
+#[derive(Deserialize)]
+struct PageFacts {
+    config: Option<String>,
+    url: String,
+    biscoito: bool,
+    #[serde(rename = "configErrors")]
+    config_errors: Vec<String>,
+    banner: bool,
+    recorded: bool,
+    local: Vec<String>,
+    session: Vec<String>,
+    databases: Vec<String>,
+    links: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Write {
+    area: String,
+    name: String,
+    by: String,
+}
+
+#[derive(Default)]
+struct Heard {
+    /// request id -> (URL, resource type, initiator)
+    requests: Vec<(String, String, String, Option<String>)>,
+    status: HashMap<String, u16>,
+    /// cookie name -> response URL that sent Set-Cookie
+    set_cookie: HashMap<String, String>,
+    /// (area, name) -> script URL
+    writes: HashMap<(String, String), String>,
+    notes: Vec<String>,
+    loaded: bool,
+}
+
+pub struct Settings {
+    pub timeout: Duration,
+    pub wait: Duration,
+    /// Passed to Chromium as they are (a proxy, host rules…).
+    pub browser_args: Vec<String>,
+}
+
+/// The browser for a whole scan, and the windows pages try to open.
+pub struct Chromium {
+    browser: Browser,
+    profile: PathBuf,
+    popups: Arc<Mutex<HashMap<TargetId, Vec<String>>>>,
+    pub version: String,
+}
+
+impl Chromium {
+    pub async fn launch(executable: &Path, settings: &Settings) -> Result<Chromium, String> {
+        let profile = profile_dir();
+        let mut config = BrowserConfig::builder()
+            .chrome_executable(executable)
+            .user_data_dir(&profile)
+            .disable_default_args()
+            .window_size(1280, 800)
+            .viewport(None)
+            .launch_timeout(Duration::from_secs(30))
+            .request_timeout(settings.timeout + Duration::from_secs(5))
+            // Chromium's own traffic is not the site's: without these it
+            // calls Google at start, which a report must not blame on the site.
+            .args([
+                "disable-background-networking",
+                "disable-component-update",
+                "disable-default-apps",
+                "disable-extensions",
+                "disable-sync",
+                "disable-quic",
+                "no-first-run",
+                "disable-gpu",
+                "mute-audio",
+                "hide-scrollbars",
+                "lang=pt-BR",
+                // Every frame in the page's own process, so that what a
+                // third-party frame requests and stores is heard too.
+                "disable-site-isolation-trials",
+                "disable-features=IsolateOrigins,site-per-process,Translate,HttpsUpgrades",
+            ])
+            // chromiumoxide writes each as "--" + it.
+            .args(
+                settings
+                    .browser_args
+                    .iter()
+                    .map(|a| a.trim_start_matches('-')),
+            );
+        // Chromium refuses to start as root with its sandbox on.
+        if is_root() {
+            config = config.no_sandbox();
+        }
+        let config = config.build()?;
+        let (browser, mut handler) = Browser::launch(config)
+            .await
+            .map_err(|e| format!("Chromium at {} did not start: {e}", executable.display()))?;
+        tokio::spawn(async move { while handler.next().await.is_some() {} });
+        let version = browser
+            .version()
+            .await
+            .map(|v| v.product)
+            .unwrap_or_else(|_| "Chromium".into());
+        let popups: Arc<Mutex<HashMap<TargetId, Vec<String>>>> = Arc::default();
+        if let Ok(mut created) = browser.event_listener::<EventTargetCreated>().await {
+            let popups = popups.clone();
+            // A window a page opens is noted on its opener, which closes it.
+            tokio::spawn(async move {
+                while let Some(event) = created.next().await {
+                    if let Some(opener) = &event.target_info.opener_id {
+                        popups
+                            .lock()
+                            .unwrap()
+                            .entry(opener.clone())
+                            .or_default()
+                            .push(event.target_info.target_id.inner().clone());
+                    }
+                }
+            });
+        }
+        Ok(Chromium {
+            browser,
+            profile,
+            popups,
+            version,
+        })
+    }
+
+    /// A fresh profile: a browser context with no cookies and no storage.
+    pub async fn new_visitor(&self) -> Result<BrowserContextId, String> {
+        self.browser
+            .create_browser_context(CreateBrowserContextParams::default())
+            .await
+            .map_err(|e| format!("could not open a fresh browser profile: {e}"))
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.browser.close().await;
+        let _ = self.browser.wait().await;
+        let _ = std::fs::remove_dir_all(&self.profile);
+    }
+
+    /// Visits `url` as the visitor of `context`. With `button`, clicks that
+    /// banner button once the page settled, then waits again. With
+    /// `screenshot`, returns a PNG of the page as first drawn.
+    pub async fn visit(
+        &self,
+        context: &BrowserContextId,
+        url: &str,
+        site: &str,
+        settings: &Settings,
+        button: Option<&str>,
+        screenshot: bool,
+    ) -> (Visit, Option<Choice>, Option<Vec<u8>>) {
+        let params = CreateTargetParams::builder()
+            .url("about:blank")
+            .browser_context_id(context.clone())
+            .build()
+            .expect("a URL is set");
+        let page = match self.browser.new_page(params).await {
+            Ok(page) => page,
+            Err(e) => {
+                return (
+                    Visit::failed(url, format!("could not open a tab: {e}")),
+                    None,
+                    None,
+                )
+            }
+        };
+        let outcome = tokio::time::timeout(
+            settings.timeout + settings.wait * 2 + Duration::from_secs(10),
+            self.visit_in(&page, url, site, settings, button, screenshot),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            (
+                Visit::failed(
+                    url,
+                    format!(
+                        "no answer from the page within {} s",
+                        settings.timeout.as_secs()
+                    ),
+                ),
+                None,
+                None,
+            )
+        });
+        let (mut visit, choice, shot) = outcome;
+        let opened = self.popups.lock().unwrap().remove(page.target_id());
+        for target in opened.unwrap_or_default() {
+            let _ = self
+                .browser
+                .execute(CloseTargetParams::new(TargetId::new(target)))
+                .await;
+            visit
+                .notes
+                .push("the page opened a new window; it was closed".to_owned());
+        }
+        let _ = page.close().await;
+        (visit, choice, shot)
+    }
+
+    async fn visit_in(
+        &self,
+        page: &Page,
+        url: &str,
+        site: &str,
+        settings: &Settings,
+        button: Option<&str>,
+        screenshot: bool,
+    ) -> (Visit, Option<Choice>, Option<Vec<u8>>) {
+        let heard: Arc<Mutex<Heard>> = Arc::default();
+        if let Err(e) = listen(page, &heard).await {
+            return (Visit::failed(url, e), None, None);
+        }
+        let navigation = match page.execute(NavigateParams::new(url)).await {
+            Ok(answer) => answer.result,
+            Err(e) => {
+                return (
+                    Visit::failed(url, format!("could not load: {e}")),
+                    None,
+                    None,
+                )
+            }
+        };
+        if let Some(error) = navigation.error_text.filter(|e| !e.is_empty()) {
+            return (Visit::failed(url, explain_net_error(&error)), None, None);
+        }
+        let mut error = None;
+        let loaded = async {
+            while !heard.lock().unwrap().loaded {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        if tokio::time::timeout(settings.timeout, loaded)
+            .await
+            .is_err()
+        {
+            error = Some(format!(
+                "the page did not finish loading within {} s; what it did until then is recorded",
+                settings.timeout.as_secs()
+            ));
+        }
+        tokio::time::sleep(settings.wait).await;
+        let shot = if screenshot {
+            page.screenshot(
+                ScreenshotParams::builder()
+                    .format(CaptureScreenshotFormat::Png)
+                    .build(),
+            )
+            .await
+            .ok()
+        } else {
+            None
+        };
+        let mut choice = None;
+        if let Some(action) = button {
+            let before = read_page(page).await;
+            let mut c = Choice {
+                button: action.to_owned(),
+                page: url.to_owned(),
+                banner_shown: before.as_ref().is_some_and(|f| f.banner),
+                clicked: false,
+                banner_hidden: false,
+                recorded: false,
+            };
+            if c.banner_shown {
+                c.clicked = click_button(page, action).await;
+                if c.clicked {
+                    // What the choice releases (or should not) loads now.
+                    tokio::time::sleep(settings.wait.max(Duration::from_millis(500))).await;
+                    if let Some(after) = read_page(page).await {
+                        c.banner_hidden = !after.banner;
+                        c.recorded = after.recorded;
+                    }
+                }
+            }
+            choice = Some(c);
+        }
+        let facts = read_page(page).await;
+        let cookies = page
+            .execute(GetCookiesParams::default())
+            .await
+            .map(|r| r.result.cookies)
+            .unwrap_or_default();
+        let heard = std::mem::take(&mut *heard.lock().unwrap());
+        let mut visit = assemble(
+            url,
+            site,
+            error,
+            navigation.loader_id.map(|l| l.inner().clone()),
+            facts,
+            cookies,
+            heard,
+        );
+        if screenshot {
+            visit.sitemap = read_sitemap(page).await;
+        }
+        (visit, choice, shot)
+    }
+}
+
+/// This process's throwaway browser profile (removed on close and on Ctrl+C).
+pub fn profile_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("biscoito-scan-{}", std::process::id()))
+}
+
+fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe extern "C" {
+        fn geteuid() -> u32;
+    }
+    unsafe { geteuid() == 0 }
+}
+
+async fn listen(page: &Page, heard: &Arc<Mutex<Heard>>) -> Result<(), String> {
+    let fail = |e: chromiumoxide::error::CdpError| format!("the browser did not answer: {e}");
+    let mut requests = page
+        .event_listener::<EventRequestWillBeSent>()
+        .await
+        .map_err(fail)?;
+    let mut responses = page
+        .event_listener::<EventResponseReceived>()
+        .await
+        .map_err(fail)?;
+    let mut extra = page
+        .event_listener::<EventResponseReceivedExtraInfo>()
+        .await
+        .map_err(fail)?;
+    let mut bindings = page
+        .event_listener::<EventBindingCalled>()
+        .await
+        .map_err(fail)?;
+    let mut dialogs = page
+        .event_listener::<EventJavascriptDialogOpening>()
+        .await
+        .map_err(fail)?;
+    let mut loads = page
+        .event_listener::<EventLoadEventFired>()
+        .await
+        .map_err(fail)?;
+
+    page.execute(network::EnableParams::default())
+        .await
+        .map_err(fail)?;
+    page.execute(AddBindingParams::new("__biscoitoScan"))
+        .await
+        .map_err(fail)?;
+    page.execute(AddScriptToEvaluateOnNewDocumentParams::new(RECORDER))
+        .await
+        .map_err(fail)?;
+
+    let h = heard.clone();
+    tokio::spawn(async move {
+        while let Some(e) = requests.next().await {
+            let initiator = e
+                .initiator
+                .stack
+                .as_ref()
+                .and_then(|s| s.call_frames.iter().find(|f| f.url.starts_with("http")))
+                .map(|f| f.url.clone())
+                .or_else(|| e.initiator.url.clone());
+            let kind = e.r#type.as_ref().map_or("Other", |t| t.as_ref()).to_owned();
+            h.lock().unwrap().requests.push((
+                e.request_id.inner().clone(),
+                e.request.url.clone(),
+                kind,
+                initiator,
+            ));
+        }
+    });
+    let h = heard.clone();
+    tokio::spawn(async move {
+        while let Some(e) = responses.next().await {
+            h.lock()
+                .unwrap()
+                .status
+                .insert(e.request_id.inner().clone(), e.response.status as u16);
+        }
+    });
+    let h = heard.clone();
+    tokio::spawn(async move {
+        while let Some(e) = extra.next().await {
+            let Some(headers) = e.headers.inner().as_object() else {
+                continue;
+            };
+            let mut h = h.lock().unwrap();
+            let from = h
+                .requests
+                .iter()
+                .rev()
+                .find(|r| r.0 == *e.request_id.inner())
+                .map(|r| r.1.clone());
+            for (name, value) in headers {
+                if !name.eq_ignore_ascii_case("set-cookie") {
+                    continue;
+                }
+                for line in value.as_str().unwrap_or("").lines() {
+                    let cookie = line.split(';').next().unwrap_or("");
+                    let cookie = cookie.split('=').next().unwrap_or("").trim().to_owned();
+                    if let (false, Some(from)) = (cookie.is_empty(), &from) {
+                        h.set_cookie.insert(cookie, without_query(from).to_owned());
+                    }
+                }
+            }
+        }
+    });
+    let h = heard.clone();
+    tokio::spawn(async move {
+        while let Some(e) = bindings.next().await {
+            if let Ok(w) = serde_json::from_str::<Write>(&e.payload) {
+                if !w.name.is_empty() && w.by.starts_with("http") {
+                    h.lock().unwrap().writes.insert((w.area, w.name), w.by);
+                }
+            }
+        }
+    });
+    let h = heard.clone();
+    let dialog_page = page.clone();
+    tokio::spawn(async move {
+        while let Some(e) = dialogs.next().await {
+            // Dismissed at once: a visitor's alert() would otherwise hang the scan.
+            let _ = dialog_page
+                .execute(HandleJavaScriptDialogParams::new(false))
+                .await;
+            let kind = format!("{:?}", e.r#type).to_lowercase();
+            h.lock().unwrap().notes.push(format!(
+                "the page opened a {kind} dialog (\"{}\"); it was dismissed",
+                e.message.chars().take(80).collect::<String>()
+            ));
+        }
+    });
+    let h = heard.clone();
+    tokio::spawn(async move {
+        while loads.next().await.is_some() {
+            h.lock().unwrap().loaded = true;
+        }
+    });
+    Ok(())
+}
+
+async fn read_page(page: &Page) -> Option<PageFacts> {
+    let value = page.evaluate(READ_PAGE).await.ok()?;
+    let text: String = value.into_value().ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The <loc> entries of /sitemap.xml, fetched by the page itself (same
+/// origin, so no other request is needed); at most 2 MB of it is read.
+async fn read_sitemap(page: &Page) -> Vec<String> {
+    const FETCH: &str = r#"fetch("/sitemap.xml", { redirect: "error" })
+      .then((r) => (r.ok ? r.text() : "")).then((t) => t.slice(0, 2000000)).catch(() => "")"#;
+    let Some(text) = page
+        .evaluate(FETCH)
+        .await
+        .ok()
+        .and_then(|v| v.into_value::<String>().ok())
+    else {
+        return Vec::new();
+    };
+    text.split("<loc>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</loc>").next())
+        .map(|loc| loc.trim().replace("&amp;", "&"))
+        .collect()
+}
+
+async fn click_button(page: &Page, action: &str) -> bool {
+    let call = format!("{BUTTON_CENTRE}({action:?})");
+    let Some(text) = page
+        .evaluate(call)
+        .await
+        .ok()
+        .and_then(|v| v.into_value::<Option<String>>().ok())
+        .flatten()
+    else {
+        return false;
+    };
+    #[derive(Deserialize)]
+    struct Centre {
+        x: f64,
+        y: f64,
+    }
+    let Ok(c) = serde_json::from_str::<Centre>(&text) else {
+        return false;
+    };
+    page.click(Point { x: c.x, y: c.y }).await.is_ok()
+}
+
+/// Chromium's net error codes in words a web team acts on.
+fn explain_net_error(code: &str) -> String {
+    let words = match code {
+        "net::ERR_NAME_NOT_RESOLVED" => "the host name does not resolve",
+        "net::ERR_CONNECTION_REFUSED" => "the server refused the connection",
+        "net::ERR_CONNECTION_TIMED_OUT" | "net::ERR_TIMED_OUT" => "the server did not answer",
+        "net::ERR_TOO_MANY_REDIRECTS" => "the page redirects in a loop",
+        "net::ERR_ABORTED" => "the load was aborted (a download, or a page that replaced itself)",
+        c if c.starts_with("net::ERR_CERT_") || c.starts_with("net::ERR_SSL_") => {
+            "its TLS certificate or connection is not valid"
+        }
+        _ => "the page could not be loaded",
+    };
+    format!("{words} ({code})")
+}
+
+fn assemble(
+    url: &str,
+    site: &str,
+    mut error: Option<String>,
+    loader: Option<String>,
+    facts: Option<PageFacts>,
+    cookies: Vec<network::Cookie>,
+    heard: Heard,
+) -> Visit {
+    let other_site = |u: &str| host_of(u).is_some_and(|h| site_of(&h) != site);
+    let status = loader.as_ref().and_then(|l| heard.status.get(l).copied());
+    let facts = facts.unwrap_or(PageFacts {
+        config: None,
+        url: url.to_owned(),
+        biscoito: false,
+        config_errors: Vec::new(),
+        banner: false,
+        recorded: false,
+        local: Vec::new(),
+        session: Vec::new(),
+        databases: Vec::new(),
+        links: Vec::new(),
+    });
+    if other_site(&facts.url) && error.is_none() {
+        error = Some(format!(
+            "redirected to another site ({}); not followed further",
+            without_query(&facts.url)
+        ));
+    }
+    if !facts.config_errors.is_empty() && error.is_none() {
+        error = Some(format!(
+            "Biscoito rejected this page's config and fell back to its default: {}",
+            facts.config_errors.join("; ")
+        ));
+    }
+    if let Some(code) = status.filter(|s| *s >= 400) {
+        error.get_or_insert(format!("the server answered HTTP {code}"));
+    }
+    let writer = |area: &str, name: &str| {
+        heard
+            .writes
+            .get(&(area.to_owned(), name.to_owned()))
+            .map(|by| without_query(by).to_owned())
+    };
+    let cookies = cookies
+        .into_iter()
+        .map(|c| CookieSeen {
+            third_party: site_of(&c.domain) != site,
+            set_by: writer("cookie", &c.name).or_else(|| heard.set_cookie.get(&c.name).cloned()),
+            expires: (!c.session).then_some(c.expires),
+            same_site: c.same_site.as_ref().map(|s| s.as_ref().to_owned()),
+            name: c.name,
+            domain: c.domain,
+            path: c.path,
+            http_only: c.http_only,
+            secure: c.secure,
+        })
+        .collect();
+    let mut storage = Vec::new();
+    for (area, names) in [
+        ("localStorage", &facts.local),
+        ("sessionStorage", &facts.session),
+        ("indexedDB", &facts.databases),
+    ] {
+        for name in names {
+            storage.push(StorageSeen {
+                area: area.to_owned(),
+                name: name.clone(),
+                set_by: writer(area, name),
+            });
+        }
+    }
+    let mut requests: Vec<RequestSeen> = Vec::new();
+    for (id, request_url, kind, initiator) in &heard.requests {
+        if !other_site(request_url) {
+            continue;
+        }
+        let seen = RequestSeen {
+            url: without_query(request_url).to_owned(),
+            host: host_of(request_url).unwrap_or_default(),
+            resource_type: kind.clone(),
+            initiator: initiator.as_deref().map(|i| without_query(i).to_owned()),
+            status: heard.status.get(id).copied(),
+        };
+        if !requests.contains(&seen) {
+            requests.push(seen);
+        }
+    }
+    let mut links: Vec<String> = Vec::new();
+    for link in facts.links {
+        let link = without_query_keep_path(&link);
+        if !links.contains(&link) {
+            links.push(link);
+        }
+    }
+    Visit {
+        url: url.to_owned(),
+        final_url: (facts.url != url).then(|| without_query(&facts.url).to_owned()),
+        status,
+        error,
+        has_biscoito: facts.biscoito,
+        banner_shown: facts.banner,
+        notes: heard.notes,
+        cookies,
+        storage,
+        requests,
+        links,
+        page_config: facts.config,
+        sitemap: Vec::new(),
+    }
+}
+
+/// Links keep their query (it can name a different page) but lose the fragment.
+fn without_query_keep_path(url: &str) -> String {
+    url.split('#').next().unwrap_or(url).to_owned()
+}

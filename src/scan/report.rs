@@ -1,0 +1,556 @@
+//! Writers only: the JSON report (versioned, schema in
+//! docs/scan-report.schema.json), the terminal summary and the HTML page for
+//! a data protection officer. Nothing here judges.
+
+use super::artifacts::{Choice, CookieSeen, Phase, RequestSeen, StorageSeen};
+use super::audit::{describe, Finding, FindingType};
+use super::Outcome;
+use serde::Serialize;
+
+/// Raised when a field changes meaning or goes away; new fields keep it.
+pub const REPORT_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    PtBr,
+    En,
+}
+
+impl Lang {
+    /// `--lang`, else the environment's LC_ALL, LC_MESSAGES or LANG.
+    pub fn from_env(explicit: Option<&str>) -> Lang {
+        let from_env = || {
+            ["LC_ALL", "LC_MESSAGES", "LANG"]
+                .iter()
+                .filter_map(|k| std::env::var(k).ok())
+                .find(|v| !v.is_empty())
+                .unwrap_or_default()
+        };
+        let code = explicit.map(str::to_owned).unwrap_or_else(from_env);
+        if code.to_ascii_lowercase().starts_with("pt") {
+            Lang::PtBr
+        } else {
+            Lang::En
+        }
+    }
+
+    fn pick<'a>(self, en: &'a str, pt: &'a str) -> &'a str {
+        match self {
+            Lang::PtBr => pt,
+            Lang::En => en,
+        }
+    }
+
+    fn code(self) -> &'static str {
+        self.pick("en", "pt-BR")
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Report<'a> {
+    pub version: u32,
+    pub tool: String,
+    pub command: &'a str,
+    /// When the scan ended, RFC 3339, UTC.
+    pub date: &'a str,
+    pub start_url: &'a str,
+    pub browser: &'a str,
+    pub config: ConfigUsed<'a>,
+    pub summary: Summary,
+    pub choices: Vec<ChoiceMade<'a>>,
+    pub pages: Vec<PageSeen<'a>>,
+    pub findings: &'a [Finding],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConfigUsed<'a> {
+    /// "page", "file" or "default".
+    pub source: &'a str,
+    pub revision: u64,
+}
+
+#[derive(Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub pages: usize,
+    pub violation: usize,
+    pub missing: usize,
+    pub broken: usize,
+    pub undeclared: usize,
+    pub stale: usize,
+    /// No violation, missing or broken finding: the exit code is 0.
+    pub passed: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceMade<'a> {
+    pub phase: Phase,
+    #[serde(flatten)]
+    pub choice: &'a Choice,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PageSeen<'a> {
+    pub url: &'a str,
+    pub phase: Phase,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<&'a str>,
+    pub biscoito: bool,
+    pub banner_shown: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub notes: &'a [String],
+    pub cookies: &'a [CookieSeen],
+    pub storage: &'a [StorageSeen],
+    /// Requests to other sites, scripts among them.
+    pub requests: &'a [RequestSeen],
+    /// Scripts from other sites that ran.
+    pub scripts: Vec<&'a str>,
+}
+
+pub fn summary(outcome: &Outcome) -> Summary {
+    let mut s = Summary {
+        pages: outcome
+            .artifacts
+            .passes
+            .first()
+            .map_or(0, |p| p.visits.len()),
+        ..Summary::default()
+    };
+    for f in &outcome.findings {
+        *match f.kind_of_finding {
+            FindingType::Violation => &mut s.violation,
+            FindingType::Missing => &mut s.missing,
+            FindingType::Broken => &mut s.broken,
+            FindingType::Undeclared => &mut s.undeclared,
+            FindingType::Stale => &mut s.stale,
+        } += 1;
+    }
+    s.passed = s.violation + s.missing + s.broken == 0;
+    s
+}
+
+pub fn report<'a>(outcome: &'a Outcome, command: &'a str, date: &'a str) -> Report<'a> {
+    let a = &outcome.artifacts;
+    Report {
+        version: REPORT_VERSION,
+        tool: format!("biscoito {}", env!("CARGO_PKG_VERSION")),
+        command,
+        date,
+        start_url: &a.start_url,
+        browser: &a.browser,
+        config: ConfigUsed {
+            source: &a.config_source,
+            revision: outcome.config.revision,
+        },
+        summary: summary(outcome),
+        choices: a
+            .passes
+            .iter()
+            .filter_map(|p| {
+                Some(ChoiceMade {
+                    phase: p.phase,
+                    choice: p.choice.as_ref()?,
+                })
+            })
+            .collect(),
+        pages: a
+            .passes
+            .iter()
+            .flat_map(|p| {
+                p.visits.iter().map(move |v| PageSeen {
+                    url: &v.url,
+                    phase: p.phase,
+                    status: v.status,
+                    error: v.error.as_deref(),
+                    biscoito: v.has_biscoito,
+                    banner_shown: v.banner_shown,
+                    notes: &v.notes,
+                    cookies: &v.cookies,
+                    storage: &v.storage,
+                    requests: &v.requests,
+                    scripts: v
+                        .requests
+                        .iter()
+                        .filter(|r| r.is_script_that_ran())
+                        .map(|r| r.url.as_str())
+                        .collect(),
+                })
+            })
+            .collect(),
+        findings: &outcome.findings,
+    }
+}
+
+fn type_title(t: FindingType, lang: Lang) -> &'static str {
+    match t {
+        FindingType::Violation => lang.pick(
+            "Violations: optional items before consent or after refusal",
+            "Violações: itens opcionais antes do consentimento ou após a recusa",
+        ),
+        FindingType::Missing => lang.pick("Pages without Biscoito", "Páginas sem o Biscoito"),
+        FindingType::Broken => lang.pick(
+            "Broken: pages, banner or buttons that did not work",
+            "Falhas: páginas, banner ou botões que não funcionaram",
+        ),
+        FindingType::Undeclared => lang.pick(
+            "Undeclared: seen, but in no category",
+            "Não declarados: vistos, mas em nenhuma categoria",
+        ),
+        FindingType::Stale => lang.pick(
+            "Stale: declared, never seen",
+            "Obsoletos: declarados, nunca vistos",
+        ),
+    }
+}
+
+fn phase_words(p: Option<Phase>, lang: Lang) -> &'static str {
+    match p {
+        Some(Phase::BeforeConsent) => lang.pick("before any choice", "antes de qualquer escolha"),
+        Some(Phase::AfterReject) => lang.pick("after \"Reject all\"", "após \"Rejeitar todos\""),
+        Some(Phase::AfterAccept) => lang.pick("after \"Accept all\"", "após \"Aceitar todos\""),
+        None => "",
+    }
+}
+
+const ORDER: [FindingType; 5] = [
+    FindingType::Violation,
+    FindingType::Missing,
+    FindingType::Broken,
+    FindingType::Undeclared,
+    FindingType::Stale,
+];
+
+/// The terminal summary: one line a finding, grouped by type.
+pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
+    let s = summary(outcome);
+    let a = &outcome.artifacts;
+    let mut out = String::new();
+    let source = match a.config_source.as_str() {
+        "page" => lang.pick("the page's", "da página"),
+        "file" => lang.pick("--config", "--config"),
+        _ => lang.pick("built-in default", "padrão embutida"),
+    };
+    out += &format!(
+        "{} {}: {} {}, 3 {}; {} {} ({source})\n",
+        lang.pick("Scanned", "Varredura de"),
+        a.start_url,
+        s.pages,
+        lang.pick("page(s)", "página(s)"),
+        lang.pick("passes", "passagens"),
+        lang.pick("config revision", "configuração, revisão"),
+        outcome.config.revision,
+    );
+    for t in ORDER {
+        let group: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.kind_of_finding == t)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        out += &format!("\n{} ({})\n", type_title(t, lang), group.len());
+        for f in group {
+            out += &format!("  {}", describe(f));
+            if let Some(p) = &f.provider {
+                out += &format!(" [{p}]");
+            }
+            if f.phase.is_some() && t != FindingType::Undeclared {
+                out += &format!(" — {}", phase_words(f.phase, lang));
+            }
+            if !f.page.is_empty() && f.url.as_deref() != Some(f.page.as_str()) {
+                out += &format!(", {} {}", lang.pick("on", "em"), f.page);
+            }
+            if let Some(c) = &f.category {
+                out += &format!(" ({} {c})", lang.pick("category", "categoria"));
+            }
+            if let Some(d) = &f.detail {
+                out += &format!(": {d}");
+            }
+            out.push('\n');
+            if !f.effects.is_empty() {
+                out += &format!(
+                    "      {} {}\n",
+                    lang.pick("and with it:", "e com ele:"),
+                    f.effects.join(", ")
+                );
+            }
+        }
+    }
+    out += &format!(
+        "\n{}: {} {}, {} {}, {} {}, {} {}, {} {}\n",
+        if s.passed {
+            lang.pick("PASSED", "APROVADO")
+        } else {
+            lang.pick("FAILED", "REPROVADO")
+        },
+        s.violation,
+        lang.pick("violation(s)", "violação(ões)"),
+        s.missing,
+        lang.pick("page(s) without Biscoito", "página(s) sem o Biscoito"),
+        s.broken,
+        lang.pick("broken", "falha(s)"),
+        s.undeclared,
+        lang.pick("undeclared", "não declarado(s)"),
+        s.stale,
+        lang.pick("stale", "obsoleto(s)"),
+    );
+    out
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// One self-contained page: no script, no external asset, printable.
+pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String {
+    let s = summary(outcome);
+    let a = &outcome.artifacts;
+    let t = |en: &'static str, pt: &'static str| lang.pick(en, pt);
+    let mut h = String::new();
+    h += &format!(
+        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
+        lang.code(),
+        t("Cookie and consent audit", "Auditoria de cookies e consentimento"),
+        escape(&a.start_url),
+        STYLE
+    );
+    h += &format!(
+        "<h1>{}</h1>\n<p class=\"site\">{}</p>\n",
+        t(
+            "Cookie and consent audit",
+            "Auditoria de cookies e consentimento"
+        ),
+        escape(&a.start_url)
+    );
+    let verdict = if s.passed {
+        t(
+            "Passed: nothing optional ran, loaded or was stored before consent or after refusal.",
+            "Aprovado: nada opcional rodou, carregou ou foi guardado antes do consentimento ou após a recusa.",
+        )
+    } else {
+        t(
+            "Failed: see the findings below, most serious first.",
+            "Reprovado: veja as constatações abaixo, as mais graves primeiro.",
+        )
+    };
+    h += &format!(
+        "<p class=\"verdict {}\"><strong>{verdict}</strong></p>\n",
+        if s.passed { "ok" } else { "fail" }
+    );
+    h += &format!(
+        "<h2>{}</h2>\n<dl>\n",
+        t("About this scan", "Sobre esta varredura")
+    );
+    let source = match a.config_source.as_str() {
+        "page" => t(
+            "read from the page (#biscoito-config)",
+            "lida da página (#biscoito-config)",
+        ),
+        "file" => t("given with --config", "indicada com --config"),
+        _ => t(
+            "Biscoito's built-in default",
+            "a padrão embutida do Biscoito",
+        ),
+    };
+    for (term, value) in [
+        (t("Date", "Data"), escape(date)),
+        (
+            t("Configuration", "Configuração"),
+            format!("{} {}, {}", t("revision", "revisão"), outcome.config.revision, source),
+        ),
+        (t("Pages visited per pass", "Páginas visitadas por passagem"), s.pages.to_string()),
+        (
+            t("Passes", "Passagens"),
+            t(
+                "before any choice; after \"Rejeitar todos\"; after \"Aceitar todos\", each in a fresh browser profile",
+                "antes de qualquer escolha; após \"Rejeitar todos\"; após \"Aceitar todos\", cada uma num perfil de navegador novo",
+            )
+            .to_owned(),
+        ),
+        (t("Browser", "Navegador"), escape(&a.browser)),
+        (t("Command", "Comando"), format!("<code>{}</code>", escape(command))),
+    ] {
+        h += &format!("<dt>{term}</dt><dd>{value}</dd>\n");
+    }
+    h += "</dl>\n";
+    h += &format!(
+        "<h2>{}</h2>\n<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+        t("Summary", "Resumo"),
+        t("Findings by type", "Constatações por tipo"),
+        t("Type", "Tipo"),
+        t("Count", "Quantidade")
+    );
+    for (ty, n) in [
+        (FindingType::Violation, s.violation),
+        (FindingType::Missing, s.missing),
+        (FindingType::Broken, s.broken),
+        (FindingType::Undeclared, s.undeclared),
+        (FindingType::Stale, s.stale),
+    ] {
+        h += &format!(
+            "<tr><th scope=\"row\">{}</th><td>{n}</td></tr>\n",
+            type_title(ty, lang)
+        );
+    }
+    h += "</tbody>\n</table>\n";
+    if let Some(png) = &a.banner_screenshot {
+        h += &format!(
+            "<h2>{}</h2>\n<figure><img src=\"data:image/png;base64,{png}\" width=\"640\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n",
+            t("The banner a first-time visitor sees", "O banner que um visitante vê na primeira visita"),
+            t(
+                "Screenshot of the start page with the consent banner, as a first-time visitor sees it",
+                "Captura da página inicial com o banner de consentimento, como um visitante a vê na primeira visita"
+            ),
+            escape(&a.start_url)
+        );
+    }
+    h += &format!("<h2>{}</h2>\n", t("Findings", "Constatações"));
+    if outcome.findings.is_empty() {
+        h += &format!("<p>{}</p>\n", t("None.", "Nenhuma."));
+    }
+    for ty in ORDER {
+        let group: Vec<&Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| f.kind_of_finding == ty)
+            .collect();
+        if group.is_empty() {
+            continue;
+        }
+        h += &format!(
+            "<h3>{} ({})</h3>\n<table>\n<caption class=\"sr-only\">{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
+            type_title(ty, lang),
+            group.len(),
+            type_title(ty, lang),
+            t("What", "O quê"),
+            t("When", "Quando"),
+            t("Where", "Onde"),
+            t("Provider and purpose", "Fornecedor e finalidade"),
+            t("Category", "Categoria")
+        );
+        for f in group {
+            let (label, subject) = match (&f.area, &f.name, &f.url) {
+                (Some(area), Some(name), _) => (area.as_str(), name.as_str()),
+                (None, Some(name), _) => (f.kind.as_str(), name.as_str()),
+                (_, None, Some(url)) => (f.kind.as_str(), url.as_str()),
+                _ => (f.kind.as_str(), ""),
+            };
+            let mut what = format!(
+                "<span class=\"kind\">{}</span> <code>{}</code>",
+                escape(label),
+                escape(subject)
+            );
+            if let Some(d) = &f.detail {
+                what += &format!("<br>{}", escape(d));
+            }
+            if !f.effects.is_empty() {
+                what += &format!(
+                    "<br>{} {}",
+                    t("and with it:", "e com ele:"),
+                    f.effects
+                        .iter()
+                        .map(|e| format!("<code>{}</code>", escape(e)))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+            }
+            let mut provider = f
+                .provider
+                .as_deref()
+                .map(escape)
+                .unwrap_or_else(|| "—".into());
+            if let Some([en, pt]) = &f.purpose {
+                provider += &format!("<br>{}", escape(lang.pick(en, pt)));
+            }
+            let mut where_ = escape(&f.page);
+            if f.pages.len() > 1 {
+                where_ += &format!(
+                    " {} {} {}",
+                    t("and", "e mais"),
+                    f.pages.len() - 1,
+                    t("more", "página(s)")
+                );
+            }
+            h +=
+                &format!(
+                "<tr><td>{what}</td><td>{}</td><td>{}</td><td>{provider}</td><td>{}</td></tr>\n",
+                phase_words(f.phase, lang),
+                if where_.is_empty() { "—".into() } else { where_ },
+                f.category.as_deref().map(escape).unwrap_or_else(|| "—".into())
+            );
+        }
+        h += "</tbody>\n</table>\n";
+    }
+    h += &format!(
+        "<p class=\"note\">{}</p>\n</main>\n</body>\n</html>\n",
+        t(
+            "Query strings were dropped from every address: their values can be personal data. Produced by biscoito scan.",
+            "As query strings foram retiradas de todos os endereços: seus valores podem ser dados pessoais. Gerado pelo biscoito scan."
+        )
+    );
+    h
+}
+
+const STYLE: &str = "
+:root{color:#1b1b1b;background:#fff;font:100%/1.5 system-ui,sans-serif}
+main{max-width:72rem;margin:0 auto;padding:1rem}
+h1{font-size:1.75rem;margin:.5rem 0}
+.site{font-family:monospace;overflow-wrap:anywhere}
+.verdict{padding:.75rem 1rem;border-left:.4rem solid}
+.verdict.ok{border-color:#14632a;background:#eaf5ec}
+.verdict.fail{border-color:#9b1c1c;background:#fbeaea}
+dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem}
+dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
+table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
+th,td{border:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+thead th{background:#f0f0f0}
+code{font-size:.9em;overflow-wrap:anywhere}
+.kind{font-weight:600}
+img{max-width:100%;height:auto;border:1px solid #767676}
+.sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.note{font-size:.9rem}
+@media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}td{border-top:0}}
+@media print{.verdict{border:1px solid}a{color:inherit}}
+";
+
+/// Now as RFC 3339 in UTC, without a date library.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Howard Hinnant's days-to-civil algorithm.
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}

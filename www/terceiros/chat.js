@@ -1,0 +1,2 @@
+// A third-party chat loader; it only announces itself.
+window.chatCarregado = true;

@@ -1,0 +1,2 @@
+// The visit counter the portal gates behind "analytics".
+window.contadorCarregado = true;
