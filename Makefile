@@ -93,7 +93,9 @@ test-native:
 test-wasm:
 	scripts/test-wasm.sh
 
+# scan.test.mjs drives the native `biscoito scan`, built here.
 test-e2e:
+	cargo build --quiet --bin biscoito
 	cd tests/e2e && node --test --test-concurrency=1 ./*.test.mjs
 
 lint:

@@ -248,7 +248,16 @@ mod cli {
         let outcome = match outcome {
             // The scan's future, and with it the browser (killed on drop), is gone.
             None => {
-                let _ = std::fs::remove_dir_all(scan::chromium::profile_dir());
+                // The browser is killed as its handle drops; its helpers may
+                // still be writing to the profile for a moment: it must stay gone.
+                let profile = scan::chromium::profile_dir();
+                for _ in 0..30 {
+                    let _ = std::fs::remove_dir_all(&profile);
+                    std::thread::sleep(Duration::from_millis(200));
+                    if !profile.exists() {
+                        break;
+                    }
+                }
                 eprintln!("biscoito: interrupted; the browser it started was closed");
                 exit(130);
             }

@@ -96,6 +96,10 @@ const RECORDER: &str = r#"(() => {
     send(area, key);
     return setItem.call(this, key, value);
   };
+  const open = globalThis.open;
+  if (typeof open === "function") {
+    globalThis.open = function (url, ...rest) { send("window", url === undefined ? "" : url); return open.call(this, url, ...rest); };
+  }
   if (globalThis.IDBFactory) {
     const open = IDBFactory.prototype.open;
     IDBFactory.prototype.open = function (name, version) {
@@ -314,7 +318,7 @@ impl Chromium {
                 Visit::failed(
                     url,
                     format!(
-                        "no answer from the page within {} s",
+                        "the page did not finish loading within {} s",
                         settings.timeout.as_secs()
                     ),
                 ),
@@ -546,7 +550,12 @@ async fn listen(page: &Page, heard: &Arc<Mutex<Heard>>) -> Result<(), String> {
     tokio::spawn(async move {
         while let Some(e) = bindings.next().await {
             if let Ok(w) = serde_json::from_str::<Write>(&e.payload) {
-                if !w.name.is_empty() && w.by.starts_with("http") {
+                if w.area == "window" {
+                    h.lock().unwrap().notes.push(format!(
+                        "the page called window.open({:?}); a visitor's popup blocker stops it, and so did this scan's",
+                        w.name.chars().take(120).collect::<String>()
+                    ));
+                } else if !w.name.is_empty() && w.by.starts_with("http") {
                     h.lock().unwrap().writes.insert((w.area, w.name), w.by);
                 }
             }
@@ -560,9 +569,9 @@ async fn listen(page: &Page, heard: &Arc<Mutex<Heard>>) -> Result<(), String> {
             let _ = dialog_page
                 .execute(HandleJavaScriptDialogParams::new(false))
                 .await;
-            let kind = format!("{:?}", e.r#type).to_lowercase();
+            let kind = e.r#type.as_ref().to_owned();
             h.lock().unwrap().notes.push(format!(
-                "the page opened a {kind} dialog (\"{}\"); it was dismissed",
+                "the page opened a dialog ({kind}: \"{}\"); it was dismissed",
                 e.message.chars().take(80).collect::<String>()
             ));
         }

@@ -1,0 +1,182 @@
+// `biscoito scan` against the demo: the portals are clean, the leaky portal
+// (www/vazamentos/) reports each of its leaks exactly once, hostile pages
+// become report lines, and the HTML report passes axe. Other sites are
+// played by *.terceiro.test, which Chromium resolves to this server.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdtemp, readdir, readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { start } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+const root = resolve(fileURLToPath(import.meta.url), "../../..");
+const BIN = process.env.BISCOITO_BIN || join(root, "target", "debug", "biscoito");
+let env, dir, port;
+
+before(async () => {
+  assert.ok(existsSync(BIN), `${BIN} is missing: run cargo build --bin biscoito (make test-e2e does)`);
+  env = await start();
+  port = new URL(env.base).port;
+  dir = await mkdtemp(join(tmpdir(), "biscoito-scan-test-"));
+});
+after(() => env?.close());
+
+/** Runs the command; resolves with its exit code and output. */
+function biscoito(args, { interruptAfterMs } = {}) {
+  return new Promise((done) => {
+    const child = spawn(BIN, args, { env: { ...process.env, LANG: "C" } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    if (interruptAfterMs) setTimeout(() => child.kill("SIGINT"), interruptAfterMs);
+    child.on("close", (code) => done({ code, stdout, stderr, pid: child.pid }));
+  });
+}
+
+const thirdParties = () => `--browser-arg=--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${port}`;
+const findingsOf = async (file) => JSON.parse(await readFile(file, "utf8"));
+
+test("the leaky portal: each leak is reported exactly once, with its type, phase, kind and page", async () => {
+  const json = join(dir, "leaks.json");
+  const html = join(dir, "leaks.html");
+  const written = join(dir, "leaks-config.json");
+  const run = await biscoito(["scan", `${env.base}/vazamentos/`, thirdParties(), "--progress", "lines",
+    "--json", json, "--html", html, "--write-config", written]);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const report = await findingsOf(json);
+  assert.equal(report.version, 1);
+  assert.equal(report.summary.pages, 9);
+  const page = (name) => `${env.base}/vazamentos/${name}`;
+  const expected = [
+    { type: "violation", kind: "request", url: "https://www.googletagmanager.com/gtag/js", page: page("gtag.html"), provider: "Google Analytics 4 (gtag.js)" },
+    { type: "violation", kind: "request", url: "http://pixel.terceiro.test/p.gif", page: page("pixel.html") },
+    { type: "violation", kind: "request", url: "http://mapas.terceiro.test/mapa.html", page: page("mapa.html") },
+    { type: "violation", kind: "cookie", name: "contador_visitas", page: page("contador.html") },
+    { type: "violation", kind: "cookie", name: "rastreio_servidor", page: page("servidor.html") },
+    { type: "violation", kind: "script", url: "http://chat.terceiro.test/chat.js", page: page("tardio.html") },
+    { type: "violation", kind: "script", url: "http://widget.terceiro.test/widget.js", page: page("widget.html") },
+    { type: "missing", kind: "page", url: page("sem-biscoito.html"), page: page("sem-biscoito.html") },
+  ];
+  for (const want of expected) {
+    const matching = report.findings.filter((f) => (want.url ? f.url === want.url : f.name === want.name));
+    assert.equal(matching.length, 1, `${want.url || want.name}: ${JSON.stringify(matching)}`);
+    const [found] = matching;
+    for (const [key, value] of Object.entries(want)) assert.equal(found[key], value, `${want.url || want.name}: ${key}`);
+    assert.equal(found.phase, "before-consent", `${want.url || want.name}: phase`);
+  }
+  const failing = report.findings.filter((f) => ["violation", "missing", "broken"].includes(f.type));
+  assert.equal(failing.length, expected.length, JSON.stringify(failing, null, 1));
+  // The widget's localStorage key is its effect, not a second leak.
+  const widget = report.findings.find((f) => f.url === "http://widget.terceiro.test/widget.js");
+  assert.deepEqual(widget.effects, ["localStorage widget_visitante"]);
+  // The declared, gated counter loaded only after acceptance, so it is no finding.
+  assert.ok(!report.findings.some((f) => f.url?.includes("estatistica.terceiro.test")));
+  assert.ok(report.pages.some((p) => p.phase === "after-accept" && p.scripts.includes("http://estatistica.terceiro.test/contador.js")));
+  assert.deepEqual(report.choices.map((c) => [c.phase, c.clicked, c.bannerHidden, c.recorded]),
+    [["after-reject", true, true, true], ["after-accept", true, true, true]]);
+  // Query values never reach the report.
+  assert.ok(!(await readFile(json, "utf8")).includes("visitante=123"));
+
+  // --write-config: the GA host placed in analytics, the rest left to the maintainer; it passes check.
+  const config = JSON.parse(await readFile(written, "utf8"));
+  assert.ok(config.categories.find((c) => c.id === "analytics").hosts.includes("www.googletagmanager.com"));
+  assert.equal(config.unresolved.length, 6, config.unresolved.join("\n"));
+  const check = await biscoito(["check", written]);
+  assert.match(check.stdout, /ok$/m, check.stdout);
+
+  // The HTML report: self-contained and accessible.
+  const text = await readFile(html, "utf8");
+  assert.doesNotMatch(text, /<script|<link|src="http/);
+  const context = await env.browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(`file://${html}`);
+  await tab.addScriptTag({ content: await readFile(require.resolve("axe-core/axe.min.js"), "utf8") });
+  const violations = await tab.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.length}`);
+  });
+  assert.deepEqual(violations, []);
+  assert.equal(await tab.locator("h1").textContent(), "Cookie and consent audit");
+  assert.ok(await tab.locator("img[alt]").count(), "the banner's screenshot, described");
+  await context.close();
+});
+
+test("the demo portals scan clean (exit 0), each judged by its own config", async () => {
+  for (const portal of ["/tribunal/", "/"]) {
+    const json = join(dir, "demo.json");
+    const run = await biscoito(["scan", `${env.base}${portal}`, "--wait", "1500", "--json", json, "--progress", "none"]);
+    assert.equal(run.code, 0, `${portal}\n${run.stdout}${run.stderr}`);
+    const report = await findingsOf(json);
+    assert.ok(report.summary.pages >= 2, `${portal}: crawled ${report.summary.pages}`);
+    assert.ok(!report.findings.some((f) => ["violation", "missing", "broken"].includes(f.type)));
+    assert.equal(report.config.source, "page");
+  }
+});
+
+test("hostile pages become clear report lines; the scan neither hangs nor crashes", async () => {
+  const json = join(dir, "hostile.json");
+  const run = await biscoito(["scan", `${env.base}/scan-hostil/`, thirdParties(), "--timeout", "8", "--wait", "1000",
+    "--json", json, "--progress", "none"]);
+  assert.equal(run.code, 1, run.stdout + run.stderr);
+  const report = await findingsOf(json);
+  const broken = (path) => report.findings.find((f) => f.type === "broken" && f.url === `${env.base}/scan-hostil/${path}`);
+  assert.match(broken("ciclo").detail, /redirects in a loop/);
+  assert.match(broken("fora").detail, /redirected to another site \(http:\/\/outro\.terceiro\.test\/fora\.html\)/);
+  assert.match(broken("sem-fim").detail, /did not finish loading within 8 s/);
+  assert.match(broken("nao-existe.html").detail, /HTTP 404/);
+  const first = (path) => report.pages.find((p) => p.url === `${env.base}/scan-hostil/${path}`);
+  assert.match(first("dialogo.html").notes.join("\n"), /dialog \(alert: "Bem-vindo ao portal!"\); it was dismissed/);
+  assert.match(first("janela.html").notes.join("\n"), /window\.open\("\/scan-hostil\/index\.html"\)/);
+  // 20 MB of HTML either loads or is a line of its own; never a hang.
+  const big = first("grande.html");
+  assert.ok(big.biscoito || /did not finish loading/.test(big.error), JSON.stringify(big).slice(0, 300));
+  // mailto: and javascript: links are not pages.
+  assert.ok(!report.pages.some((p) => /^(mailto|javascript):/.test(p.url)));
+  assert.match(run.stdout, /FAILED/);
+});
+
+test("what stops a scan is one line and exit code 2", async () => {
+  const closed = await new Promise((done) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => done(port));
+    });
+  });
+  const cases = [
+    [["scan", `http://127.0.0.1:${closed}/`], /refused the connection/],
+    [["scan", `https://localhost:${port}/`], /TLS|SSL|not valid/],
+    [["scan", "www.exemplo.jus.br"], /not an http\(s\) address/],
+    [["scan", `${env.base}/`, "--browser", "/nonexistent/chromium"], /no browser at \/nonexistent\/chromium/],
+    [["scan", `${env.base}/`, "--config", join(root, "Cargo.toml")], /not valid JSON/],
+  ];
+  for (const [args, message] of cases) {
+    const run = await biscoito([...args, "--progress", "none"]);
+    assert.equal(run.code, 2, `${args.join(" ")}: ${run.stderr}`);
+    assert.match(run.stderr, message);
+    assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+    assert.doesNotMatch(run.stderr, /panicked/);
+  }
+});
+
+test("Ctrl+C ends the scan and the browser it started", async () => {
+  const run = await biscoito(["scan", `${env.base}/vazamentos/`, "--progress", "none"], { interruptAfterMs: 4000 });
+  assert.equal(run.code, 130, run.stderr);
+  assert.match(run.stderr, /interrupted/);
+  await new Promise((r) => setTimeout(r, 500));
+  const left = await new Promise((done) => {
+    const ps = spawn("pgrep", ["-f", `biscoito-scan-${run.pid}`]);
+    let out = "";
+    ps.stdout.on("data", (d) => (out += d));
+    ps.on("close", () => done(out.trim()));
+  });
+  assert.equal(left, "", "no Chromium of that scan is left");
+  const profile = join(tmpdir(), `biscoito-scan-${run.pid}`);
+  assert.ok(!existsSync(profile), `its profile is removed: ${existsSync(profile) && (await readdir(profile)).join(" ")}`);
+});
