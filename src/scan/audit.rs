@@ -529,3 +529,270 @@ fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
 pub fn host_of_finding(f: &Finding) -> Option<String> {
     f.url.as_deref().and_then(host_of)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::artifacts::{Choice, CookieSeen, Pass, RequestSeen, StorageSeen};
+    use super::*;
+    use crate::engine::json::parse;
+
+    const CONFIG: &str = r#"{"categories": [
+        {"id": "necessary", "required": true, "cookies": ["JSESSIONID"], "hosts": ["cdn.gov.br"]},
+        {"id": "analytics", "cookies": ["_ga", "_ga_*", "nunca_visto"], "hosts": ["*.google-analytics.com"]}],
+        "storage": {"key": "portal-consent"}}"#;
+
+    fn config() -> Config {
+        crate::engine::config::from_value(&parse(CONFIG).unwrap()).unwrap()
+    }
+
+    fn cookie(name: &str, set_by: Option<&str>) -> CookieSeen {
+        CookieSeen {
+            name: name.into(),
+            domain: "portal.example".into(),
+            path: "/".into(),
+            expires: None,
+            http_only: false,
+            secure: false,
+            same_site: None,
+            third_party: false,
+            set_by: set_by.map(Into::into),
+        }
+    }
+
+    fn request(url: &str, kind: &str, status: Option<u16>, initiator: &str) -> RequestSeen {
+        RequestSeen {
+            url: url.into(),
+            host: host_of(url).unwrap(),
+            resource_type: kind.into(),
+            initiator: Some(initiator.into()),
+            status,
+        }
+    }
+
+    fn visit(url: &str) -> Visit {
+        Visit {
+            url: url.into(),
+            status: Some(200),
+            has_biscoito: true,
+            ..Visit::default()
+        }
+    }
+
+    fn choice(button: &str, hidden: bool) -> Option<Choice> {
+        Some(Choice {
+            button: button.into(),
+            page: "https://portal.example/".into(),
+            banner_shown: true,
+            clicked: true,
+            banner_hidden: hidden,
+            recorded: hidden,
+        })
+    }
+
+    fn artifacts(passes: Vec<Pass>) -> Artifacts {
+        Artifacts {
+            start_url: "https://portal.example/".into(),
+            config_json: CONFIG.into(),
+            config_source: "page".into(),
+            passes,
+            banner_screenshot: None,
+            browser: "test".into(),
+            other_configs: Vec::new(),
+        }
+    }
+
+    /// A portal whose own code is clean but whose chat widget leaks before
+    /// consent, and whose GA loads properly after acceptance.
+    fn portal() -> Artifacts {
+        let widget = "https://chat.example.net/widget.js";
+        let mut home = visit("https://portal.example/");
+        home.banner_shown = true;
+        home.cookies = vec![cookie("JSESSIONID", Some("https://portal.example/"))];
+        home.requests = vec![
+            request(
+                "https://cdn.gov.br/barra.js",
+                "Script",
+                Some(200),
+                "https://portal.example/",
+            ),
+            request(widget, "Script", Some(200), "https://portal.example/"),
+            request(
+                "https://api.chat.example.net/session",
+                "XHR",
+                Some(200),
+                widget,
+            ),
+        ];
+        home.storage = vec![StorageSeen {
+            area: "localStorage".into(),
+            name: "chat_id".into(),
+            set_by: Some(widget.into()),
+        }];
+        // A second page visited beside the first saw the widget's key without setting it.
+        let mut news = visit("https://portal.example/noticias");
+        news.banner_shown = true;
+        news.storage = vec![StorageSeen {
+            area: "localStorage".into(),
+            name: "chat_id".into(),
+            set_by: None,
+        }];
+        let mut accepted = visit("https://portal.example/");
+        accepted.cookies = vec![cookie(
+            "_ga",
+            Some("https://www.googletagmanager.com/gtag/js"),
+        )];
+        accepted.requests = vec![request(
+            "https://region1.google-analytics.com/g/collect",
+            "Fetch",
+            Some(204),
+            "https://www.googletagmanager.com/gtag/js",
+        )];
+        artifacts(vec![
+            Pass {
+                phase: Phase::BeforeConsent,
+                choice: None,
+                visits: vec![news, home],
+            },
+            Pass {
+                phase: Phase::AfterReject,
+                choice: choice("reject-all", true),
+                visits: vec![visit("https://portal.example/")],
+            },
+            Pass {
+                phase: Phase::AfterAccept,
+                choice: choice("accept-all", true),
+                visits: vec![accepted],
+            },
+        ])
+    }
+
+    #[test]
+    fn a_leaking_script_is_one_finding_with_what_it_brought() {
+        let findings = audit(&portal(), &config());
+        let violations: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| f.kind_of_finding == FindingType::Violation)
+            .collect();
+        assert_eq!(violations.len(), 1, "{violations:#?}");
+        let widget = violations[0];
+        assert_eq!(widget.kind, Kind::Script);
+        assert_eq!(widget.phase, Some(Phase::BeforeConsent));
+        assert_eq!(widget.page, "https://portal.example/");
+        assert_eq!(widget.category, None);
+        assert_eq!(
+            widget.effects,
+            [
+                "localStorage chat_id",
+                "request https://api.chat.example.net/session"
+            ]
+        );
+    }
+
+    #[test]
+    fn required_hosts_and_cookies_pass_and_accepted_ones_wait_for_acceptance() {
+        let findings = audit(&portal(), &config());
+        let about = |needle: &str| {
+            findings
+                .iter()
+                .filter(|f| describe(f).contains(needle))
+                .map(|f| f.kind_of_finding)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(about("cdn.gov.br"), []);
+        assert_eq!(about("JSESSIONID"), []);
+        assert!(
+            !findings.iter().any(|f| f.name.as_deref() == Some("_ga")),
+            "declared and seen only after acceptance"
+        );
+        assert_eq!(about("google-analytics"), []);
+        // gtag.js itself was never requested in these artifacts: no finding either way.
+        assert_eq!(about("nunca_visto"), [FindingType::Stale]);
+        assert_eq!(about("_ga_*"), [FindingType::Stale]);
+    }
+
+    #[test]
+    fn after_reject_a_declared_optional_cookie_is_a_violation_and_undeclared_ones_say_so() {
+        let mut a = portal();
+        a.passes[1].visits[0].cookies = vec![cookie("_ga", None)];
+        a.passes[2].visits[0].cookies.push(cookie("misterio", None));
+        let findings = audit(&a, &config());
+        let ga = findings
+            .iter()
+            .find(|f| f.name.as_deref() == Some("_ga"))
+            .unwrap();
+        assert_eq!(ga.kind_of_finding, FindingType::Violation);
+        assert_eq!(ga.phase, Some(Phase::AfterReject));
+        assert_eq!(ga.category.as_deref(), Some("analytics"));
+        assert_eq!(ga.provider.as_deref(), Some("Google Analytics 4 (gtag.js)"));
+        let unknown = findings
+            .iter()
+            .find(|f| f.name.as_deref() == Some("misterio"))
+            .unwrap();
+        assert_eq!(unknown.kind_of_finding, FindingType::Undeclared);
+        assert_eq!(unknown.phase, Some(Phase::AfterAccept));
+        assert!(!FindingType::Undeclared.fails());
+    }
+
+    #[test]
+    fn a_page_that_shows_the_banner_again_allows_nothing_optional_even_after_accepting() {
+        let mut a = portal();
+        let mut other = visit("https://portal.example/outra");
+        other.banner_shown = true;
+        other.cookies = vec![cookie("_ga", None)];
+        a.passes[2].visits.push(other);
+        let findings = audit(&a, &config());
+        let ga = findings
+            .iter()
+            .find(|f| f.name.as_deref() == Some("_ga"))
+            .unwrap();
+        assert_eq!(ga.kind_of_finding, FindingType::Violation);
+        assert_eq!(ga.page, "https://portal.example/outra");
+    }
+
+    #[test]
+    fn a_banner_that_does_not_work_and_pages_without_biscoito_fail_the_scan() {
+        let mut a = portal();
+        a.passes[0].visits[1].banner_shown = false;
+        a.passes[0].visits[0].banner_shown = false;
+        a.passes[1].choice = choice("reject-all", false);
+        let mut old = visit("https://portal.example/arquivo");
+        old.has_biscoito = false;
+        let mut gone = Visit::failed(
+            "https://portal.example/fora",
+            "the server answered HTTP 500".into(),
+        );
+        gone.status = Some(500);
+        a.passes[0].visits.extend([old, gone]);
+        let findings = audit(&a, &config());
+        let lines: Vec<(FindingType, Kind, Option<&str>)> = findings
+            .iter()
+            .filter(|f| f.kind_of_finding.fails() && f.kind_of_finding != FindingType::Violation)
+            .map(|f| (f.kind_of_finding, f.kind, f.detail.as_deref()))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (FindingType::Missing, Kind::Page, Some("Biscoito did not start on this page")),
+                (FindingType::Broken, Kind::Page, Some("the server answered HTTP 500")),
+                (
+                    FindingType::Broken,
+                    Kind::Banner,
+                    Some("the banner did not appear for a first-time visitor")
+                ),
+                (
+                    FindingType::Broken,
+                    Kind::Banner,
+                    Some("\"reject-all\": the click did nothing: the banner stayed or no choice was recorded")
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn findings_come_back_from_saved_artifacts_the_same() {
+        let a = portal();
+        let saved = serde_json::to_string(&a).unwrap();
+        let again: Artifacts = serde_json::from_str(&saved).unwrap();
+        assert_eq!(audit(&again, &config()), audit(&a, &config()));
+    }
+}
