@@ -57,6 +57,8 @@ pub struct Report<'a> {
     pub start_url: &'a str,
     pub browser: &'a str,
     pub config: ConfigUsed<'a>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub other_configs: &'a [String],
     pub summary: Summary,
     pub choices: Vec<ChoiceMade<'a>>,
     pub pages: Vec<PageSeen<'a>>,
@@ -148,6 +150,7 @@ pub fn report<'a>(outcome: &'a Outcome, command: &'a str, date: &'a str) -> Repo
             source: &a.config_source,
             revision: outcome.config.revision,
         },
+        other_configs: &a.other_configs,
         summary: summary(outcome),
         choices: a
             .passes

@@ -12,6 +12,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import Ajv2020 from "ajv/dist/2020.js";
 import { start } from "./helpers.mjs";
 
 const require = createRequire(import.meta.url);
@@ -41,7 +42,14 @@ function biscoito(args, { interruptAfterMs } = {}) {
 }
 
 const thirdParties = () => `--browser-arg=--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${port}`;
-const findingsOf = async (file) => JSON.parse(await readFile(file, "utf8"));
+const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
+const validReport = ajv.compile(JSON.parse(await readFile(join(root, "docs", "scan-report.schema.json"), "utf8")));
+/** The report, held to its documented schema. */
+async function findingsOf(file) {
+  const report = JSON.parse(await readFile(file, "utf8"));
+  assert.ok(validReport(report), `${file}: ${ajv.errorsText(validReport.errors)}`);
+  return report;
+}
 
 test("the leaky portal: each leak is reported exactly once, with its type, phase, kind and page", async () => {
   const json = join(dir, "leaks.json");
@@ -117,6 +125,8 @@ test("the demo portals scan clean (exit 0), each judged by its own config", asyn
     assert.ok(report.summary.pages >= 2, `${portal}: crawled ${report.summary.pages}`);
     assert.ok(!report.findings.some((f) => ["violation", "missing", "broken"].includes(f.type)));
     assert.equal(report.config.source, "page");
+    // Two portals share this host: the other one's pages are named, not judged.
+    assert.ok(report.otherConfigs.length >= 1, `${portal}: ${JSON.stringify(report.otherConfigs)}`);
   }
 });
 
