@@ -307,18 +307,10 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
     out
 }
 
+/// The banner's own escaper (engine::html), returning a new string.
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    crate::engine::html::escape(&mut out, text);
     out
 }
 
