@@ -55,14 +55,17 @@ impl Category {
 /// and example.org itself.
 pub fn host_matches(pattern: &str, host: &str) -> bool {
     match pattern.strip_prefix("*.") {
-        Some(parent) => {
-            host == parent
-                || host
-                    .strip_suffix(parent)
-                    .is_some_and(|sub| sub.ends_with('.'))
-        }
+        Some(parent) => is_same_or_subdomain(host, parent),
         None => host == pattern,
     }
+}
+
+/// `host` is `parent` or one of its subdomains (not merely ending like it).
+fn is_same_or_subdomain(host: &str, parent: &str) -> bool {
+    host == parent
+        || host
+            .strip_suffix(parent)
+            .is_some_and(|sub| sub.ends_with('.'))
 }
 
 /// A text given once for every language, or per language. Empty means "use the built-in text".
@@ -342,12 +345,7 @@ pub fn is_tracking_host(host: &str) -> bool {
         "sharethis.com",
     ];
     let host = host.strip_prefix("*.").unwrap_or(host);
-    SITES.iter().any(|site| {
-        host == *site
-            || host
-                .strip_suffix(site)
-                .is_some_and(|sub| sub.ends_with('.'))
-    })
+    SITES.iter().any(|site| is_same_or_subdomain(host, site))
 }
 
 /// Validates a JSON config. Every problem found is returned, not just the first.
