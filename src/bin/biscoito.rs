@@ -177,7 +177,7 @@ mod cli {
                     "biscoito: {}: {}: {}",
                     path.display(),
                     f.path,
-                    lang_pick(lang, f.en, f.pt_br)
+                    lang.pick(f.en, f.pt_br)
                 );
             }
             match config::from_value(&value) {
@@ -316,13 +316,6 @@ mod cli {
         } else {
             1
         });
-    }
-
-    fn lang_pick<'a>(lang: report::Lang, en: &'a str, pt: &'a str) -> &'a str {
-        match lang {
-            report::Lang::PtBr => pt,
-            report::Lang::En => en,
-        }
     }
 }
 

@@ -34,7 +34,7 @@ impl Lang {
         }
     }
 
-    fn pick<'a>(self, en: &'a str, pt: &'a str) -> &'a str {
+    pub fn pick<'a>(self, en: &'a str, pt: &'a str) -> &'a str {
         match self {
             Lang::PtBr => pt,
             Lang::En => en,
