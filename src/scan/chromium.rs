@@ -22,6 +22,7 @@ use chromiumoxide::cdp::browser_protocol::target::{
 };
 use chromiumoxide::cdp::js_protocol::runtime::{AddBindingParams, EventBindingCalled};
 use chromiumoxide::layout::Point;
+use chromiumoxide::listeners::EventStream;
 use chromiumoxide::page::ScreenshotParams;
 use chromiumoxide::Page;
 use futures::StreamExt;
@@ -173,7 +174,6 @@ struct Heard {
     /// (area, name) -> script URL
     writes: HashMap<(String, String), String>,
     notes: Vec<String>,
-    loaded: bool,
 }
 
 pub struct Settings {
@@ -282,8 +282,9 @@ impl Chromium {
     }
 
     /// Visits `url` as the visitor of `context`. With `button`, clicks that
-    /// banner button once the page settled, then waits again. With
-    /// `screenshot`, returns a PNG of the page as first drawn.
+    /// banner button once the page settled, then waits again. The
+    /// `first_visit` of a scan also returns a PNG of the page as first drawn
+    /// and reads the site's sitemap.xml.
     pub async fn visit(
         &self,
         context: &BrowserContextId,
@@ -291,7 +292,7 @@ impl Chromium {
         site: &str,
         settings: &Settings,
         button: Option<&str>,
-        screenshot: bool,
+        first_visit: bool,
     ) -> (Visit, Option<Choice>, Option<Vec<u8>>) {
         let params = CreateTargetParams::builder()
             .url("about:blank")
@@ -310,7 +311,7 @@ impl Chromium {
         };
         let outcome = tokio::time::timeout(
             settings.timeout + settings.wait * 2 + Duration::from_secs(10),
-            self.visit_in(&page, url, site, settings, button, screenshot),
+            self.visit_in(&page, url, site, settings, button, first_visit),
         )
         .await
         .unwrap_or_else(|_| {
@@ -348,12 +349,13 @@ impl Chromium {
         site: &str,
         settings: &Settings,
         button: Option<&str>,
-        screenshot: bool,
+        first_visit: bool,
     ) -> (Visit, Option<Choice>, Option<Vec<u8>>) {
         let heard: Arc<Mutex<Heard>> = Arc::default();
-        if let Err(e) = listen(page, &heard).await {
-            return (Visit::failed(url, e), None, None);
-        }
+        let mut loads = match listen(page, &heard).await {
+            Ok(loads) => loads,
+            Err(e) => return (Visit::failed(url, e), None, None),
+        };
         let navigation = match page.execute(NavigateParams::new(url)).await {
             Ok(answer) => answer.result,
             Err(e) => {
@@ -368,12 +370,7 @@ impl Chromium {
             return (Visit::failed(url, explain_net_error(&error)), None, None);
         }
         let mut error = None;
-        let loaded = async {
-            while !heard.lock().unwrap().loaded {
-                tokio::time::sleep(Duration::from_millis(50)).await;
-            }
-        };
-        if tokio::time::timeout(settings.timeout, loaded)
+        if tokio::time::timeout(settings.timeout, loads.next())
             .await
             .is_err()
         {
@@ -383,7 +380,7 @@ impl Chromium {
             ));
         }
         tokio::time::sleep(settings.wait).await;
-        let shot = if screenshot {
+        let shot = if first_visit {
             page.screenshot(
                 ScreenshotParams::builder()
                     .format(CaptureScreenshotFormat::Png)
@@ -394,31 +391,29 @@ impl Chromium {
         } else {
             None
         };
-        let mut choice = None;
-        if let Some(action) = button {
-            let before = read_page(page).await;
-            let mut c = Choice {
-                button: action.to_owned(),
-                page: url.to_owned(),
-                banner_shown: before.as_ref().is_some_and(|f| f.banner),
-                clicked: false,
-                banner_hidden: false,
-                recorded: false,
-            };
+        let mut choice = button.map(|action| Choice {
+            button: action.to_owned(),
+            page: url.to_owned(),
+            banner_shown: false,
+            clicked: false,
+            banner_hidden: false,
+            recorded: false,
+        });
+        if let Some(c) = &mut choice {
+            c.banner_shown = read_page(page).await.is_some_and(|f| f.banner);
             if c.banner_shown {
-                c.clicked = click_button(page, action).await;
+                c.clicked = click_button(page, &c.button).await;
                 if c.clicked {
                     // What the choice releases (or should not) loads now.
                     tokio::time::sleep(settings.wait.max(Duration::from_millis(500))).await;
-                    if let Some(after) = read_page(page).await {
-                        c.banner_hidden = !after.banner;
-                        c.recorded = after.recorded;
-                    }
                 }
             }
-            choice = Some(c);
         }
         let facts = read_page(page).await;
+        if let (Some(c), Some(after)) = (choice.as_mut().filter(|c| c.clicked), &facts) {
+            c.banner_hidden = !after.banner;
+            c.recorded = after.recorded;
+        }
         let cookies = page
             .execute(GetCookiesParams::default())
             .await
@@ -434,7 +429,7 @@ impl Chromium {
             cookies,
             heard,
         );
-        if screenshot {
+        if first_visit {
             visit.sitemap = read_sitemap(page).await;
         }
         (visit, choice, shot)
@@ -454,7 +449,12 @@ fn is_root() -> bool {
     unsafe { geteuid() == 0 }
 }
 
-async fn listen(page: &Page, heard: &Arc<Mutex<Heard>>) -> Result<(), String> {
+/// Starts recording into `heard`; returns the page's load events, which the
+/// visit awaits.
+async fn listen(
+    page: &Page,
+    heard: &Arc<Mutex<Heard>>,
+) -> Result<EventStream<EventLoadEventFired>, String> {
     let fail = |e: chromiumoxide::error::CdpError| format!("the browser did not answer: {e}");
     let mut requests = page
         .event_listener::<EventRequestWillBeSent>()
@@ -476,7 +476,7 @@ async fn listen(page: &Page, heard: &Arc<Mutex<Heard>>) -> Result<(), String> {
         .event_listener::<EventJavascriptDialogOpening>()
         .await
         .map_err(fail)?;
-    let mut loads = page
+    let loads = page
         .event_listener::<EventLoadEventFired>()
         .await
         .map_err(fail)?;
@@ -576,13 +576,7 @@ async fn listen(page: &Page, heard: &Arc<Mutex<Heard>>) -> Result<(), String> {
             ));
         }
     });
-    let h = heard.clone();
-    tokio::spawn(async move {
-        while loads.next().await.is_some() {
-            h.lock().unwrap().loaded = true;
-        }
-    });
-    Ok(())
+    Ok(loads)
 }
 
 async fn read_page(page: &Page) -> Option<PageFacts> {
