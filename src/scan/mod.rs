@@ -141,12 +141,12 @@ async fn scan(
         for url in found {
             if !pages.contains(&url)
                 && !next.contains(&url)
+                && !skipped.contains(&url)
                 && pages.len() + next.len() < options.pages
             {
                 next.push(url);
             }
         }
-        next.retain(|u| !skipped.contains(u));
         if next.is_empty() {
             break;
         }
