@@ -130,8 +130,6 @@ struct Sighting {
     rules: Phase,
     page: String,
     cause: Option<String>,
-    host: Option<String>,
-    path: String,
 }
 
 /// What `config` allows in each phase: nothing optional before a choice and
@@ -216,16 +214,26 @@ fn first_required(config: &Config) -> &str {
         .map_or(NECESSARY, |c| c.id.as_str())
 }
 
-fn items_of(visit: &Visit) -> Vec<(Item, Option<String>, Option<String>)> {
+impl Item {
+    /// Host and path, for requests and scripts.
+    fn address(&self) -> Option<(String, &str)> {
+        match self {
+            Item::Script(u) | Item::Request(u) => Some((host_of(u)?, path_of(u))),
+            Item::Cookie(_) | Item::Storage(..) => None,
+        }
+    }
+}
+
+/// What a visit saw, each with the script or response behind it.
+fn items_of(visit: &Visit) -> Vec<(Item, Option<String>)> {
     let mut items = Vec::new();
     for c in &visit.cookies {
-        items.push((Item::Cookie(c.name.clone()), c.set_by.clone(), None));
+        items.push((Item::Cookie(c.name.clone()), c.set_by.clone()));
     }
     for s in &visit.storage {
         items.push((
             Item::Storage(s.area.clone(), s.name.clone()),
             s.set_by.clone(),
-            None,
         ));
     }
     for r in &visit.requests {
@@ -234,7 +242,7 @@ fn items_of(visit: &Visit) -> Vec<(Item, Option<String>, Option<String>)> {
         } else {
             Item::Request(r.url.clone())
         };
-        items.push((item, r.initiator.clone(), Some(r.host.clone())));
+        items.push((item, r.initiator.clone()));
     }
     items
 }
@@ -269,21 +277,16 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
                 if let Some(error) = &visit.error {
                     findings.push(broken(pass.phase, Kind::Page, &visit.url, error.clone()));
                 } else if !visit.has_biscoito {
-                    let mut f = broken(
+                    findings.push(about_page(
+                        FindingType::Missing,
                         pass.phase,
                         Kind::Page,
                         &visit.url,
                         "Biscoito did not start on this page".to_owned(),
-                    );
-                    f.kind_of_finding = FindingType::Missing;
-                    findings.push(f);
+                    ));
                 }
             }
-            for (item, cause, host) in items_of(visit) {
-                let path = match &item {
-                    Item::Request(u) | Item::Script(u) => path_of(u).to_owned(),
-                    _ => String::new(),
-                };
+            for (item, cause) in items_of(visit) {
                 let rules = if visit.banner_shown {
                     Phase::BeforeConsent
                 } else {
@@ -294,8 +297,6 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
                     rules,
                     page: visit.url.clone(),
                     cause: cause.map(|c| without_query(&c).to_owned()),
-                    host,
-                    path,
                 });
             }
         }
@@ -345,16 +346,16 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
             Item::Script(u) => (Kind::Script, None, None, Some(u.clone())),
             Item::Request(u) => (Kind::Request, None, None, Some(u.clone())),
         };
-        let declared: Vec<&str> = match item {
-            Item::Cookie(n) | Item::Storage(_, n) => categories_of_name(config, n),
-            Item::Script(u) | Item::Request(u) => {
-                categories_of_url(config, seen[0].host.as_deref().unwrap_or(""), u)
+        let (declared, tracker) = match (item, item.address()) {
+            (Item::Cookie(n) | Item::Storage(_, n), _) => {
+                (categories_of_name(config, n), catalogue::by_name(n))
             }
-        };
-        let tracker = match item {
-            Item::Cookie(n) | Item::Storage(_, n) => catalogue::by_name(n),
-            Item::Script(_) | Item::Request(_) => {
-                catalogue::by_url(seen[0].host.as_deref().unwrap_or(""), &seen[0].path)
+            (Item::Script(u) | Item::Request(u), address) => {
+                let (host, path) = address.unwrap_or_default();
+                (
+                    categories_of_url(config, &host, u),
+                    catalogue::by_url(&host, path),
+                )
             }
         };
         let violating = |s: &&Sighting| {
@@ -457,8 +458,19 @@ pub fn describe(f: &Finding) -> String {
 }
 
 fn broken(phase: Phase, kind: Kind, page: &str, detail: String) -> Finding {
+    about_page(FindingType::Broken, phase, kind, page, detail)
+}
+
+/// A finding about a whole page or the banner on it, with what went wrong.
+fn about_page(
+    kind_of_finding: FindingType,
+    phase: Phase,
+    kind: Kind,
+    page: &str,
+    detail: String,
+) -> Finding {
     Finding {
-        kind_of_finding: FindingType::Broken,
+        kind_of_finding,
         phase: Some(phase),
         kind,
         name: None,
@@ -489,10 +501,9 @@ fn stale(config: &Config, sightings: &BTreeMap<Item, Vec<Sighting>>) -> Vec<Find
             }
         }
         for host in &category.hosts {
-            let seen = sightings.values().any(|s| {
-                s[0].host
-                    .as_deref()
-                    .is_some_and(|h| crate::engine::config::host_matches(host, h))
+            let seen = sightings.keys().any(|item| {
+                item.address()
+                    .is_some_and(|(h, _)| crate::engine::config::host_matches(host, &h))
             });
             if !seen {
                 out.push(declared_unseen(Kind::Request, host, &category.id));
