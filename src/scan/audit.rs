@@ -536,11 +536,6 @@ fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
     }
 }
 
-/// The hosts in a finding's URL, for `--write-config`.
-pub fn host_of_finding(f: &Finding) -> Option<String> {
-    f.url.as_deref().and_then(host_of)
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::artifacts::{Choice, CookieSeen, Pass, RequestSeen, StorageSeen};

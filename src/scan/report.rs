@@ -236,7 +236,7 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
     let mut out = String::new();
     let source = match a.config_source.as_str() {
         "page" => lang.pick("the page's", "da página"),
-        "file" => lang.pick("--config", "--config"),
+        "file" => "--config",
         _ => lang.pick("built-in default", "padrão embutida"),
     };
     out += &format!(

@@ -4,6 +4,7 @@
 //! the maintainer. The result is validated by the same reader as the banner
 //! before anything is written.
 
+use super::artifacts::{host_of, path_of};
 use super::audit::{Finding, FindingType, Kind};
 use super::catalogue;
 use crate::engine::config::{self, Config};
@@ -81,10 +82,11 @@ pub fn write_config(
                 ("cookies", entry, tracker, label)
             }
             Kind::Request | Kind::Script => {
-                let Some(host) = super::audit::host_of_finding(f) else {
+                let url = f.url.as_deref().unwrap_or("");
+                let Some(host) = host_of(url) else {
                     continue;
                 };
-                let path = super::artifacts::path_of(f.url.as_deref().unwrap_or(""));
+                let path = path_of(url);
                 let tracker = catalogue::by_url(&host, path);
                 ("hosts", json!(host), tracker, format!("host {host}"))
             }
