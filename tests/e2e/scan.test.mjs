@@ -60,7 +60,9 @@ test("the leaky portal: each leak is reported exactly once, with its type, phase
   assert.equal(run.code, 1, run.stdout + run.stderr);
   const report = await findingsOf(json);
   assert.equal(report.version, 1);
-  assert.equal(report.summary.pages, 9);
+  // Nine pages by their links, and one that only sitemap.xml lists.
+  assert.equal(report.summary.pages, 10);
+  assert.ok(report.pages.some((p) => p.url === `${env.base}/vazamentos/so-no-mapa.html`), "sitemap.xml is read");
   const page = (name) => `${env.base}/vazamentos/${name}`;
   const expected = [
     { type: "violation", kind: "request", url: "https://www.googletagmanager.com/gtag/js", page: page("gtag.html"), provider: "Google Analytics 4 (gtag.js)" },

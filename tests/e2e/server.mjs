@@ -4,6 +4,7 @@
 // Content-Security-Policy that reports violations to /csp-report. An HTML
 // file's `<!-- test-server: pause -->` holds back the rest of it for 500 ms,
 // and `<!-- test-server: set-cookie NAME=VALUE -->` sends that cookie.
+// sitemap.xml's absolute addresses name this server as the request did.
 // Hosts under .terceiro.test (a browser maps them here with
 // --host-resolver-rules) play other sites: they are served from
 // www/terceiros/. /scan-hostil/ answers the scanner's hostile cases.
@@ -75,7 +76,8 @@ export function serve(port = 0) {
       return;
     }
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (path === "/sitemap.xml") body = Buffer.from(body.toString().replaceAll("http://localhost:8080", `http://${req.headers.host}`));
       const headers = { "content-type": types[extname(file)] || "application/octet-stream", "cache-control": "no-cache" };
       if (path.startsWith("/csp/")) headers["content-security-policy"] = STRICT_CSP;
       const cookie = extname(file) === ".html" && /<!-- test-server: set-cookie (\S+) -->/.exec(body.toString());
