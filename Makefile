@@ -14,7 +14,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist checker release size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench bench-back-forward
+.PHONY: setup dist checker release size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench bench-back-forward bench-scan
 
 setup:
 	.ci/setup.sh all
@@ -139,6 +139,12 @@ bench: dist
 bench-back-forward: dist
 	.ci/setup.sh bench
 	cd bench && BENCH_RUNS=$(BENCH_RUNS) node back-forward.mjs
+
+# `biscoito scan` of a generated 20-page portal, three runs: figures only.
+bench-scan: dist
+	.ci/setup.sh e2e
+	cargo build --quiet --release --bin biscoito
+	node bench/scan.mjs
 
 test-model: dist
 	.ci/setup.sh e2e

@@ -7,7 +7,9 @@
 // sitemap.xml's absolute addresses name this server as the request did.
 // Hosts under .terceiro.test (a browser maps them here with
 // --host-resolver-rules) play other sites: they are served from
-// www/terceiros/. /scan-hostil/ answers the scanner's hostile cases.
+// www/terceiros/. /scan-hostil/ answers the scanner's hostile cases, and
+// /scan-bench/pagina-N.html is a 40-page portal made up on the fly, to time
+// a scan by (bench/scan.mjs).
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
@@ -21,8 +23,27 @@ const types = {
 };
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self'; frame-src 'self'; connect-src 'self'; report-uri /csp-report";
 
-/** The scanner's hostile pages; true when it answered. */
+const BENCH_PAGES = 40;
+
+/** /scan-bench/pagina-N.html: a portal page with Biscoito, a gated counter and links on. */
+function benchPage(n) {
+  const links = Array.from({ length: 8 }, (_, i) => n + 1 + i).filter((m) => m <= BENCH_PAGES)
+    .map((m) => `<li><a href="/scan-bench/pagina-${m}.html">Serviço ${m}</a></li>`).join("");
+  return `<!doctype html><html lang="pt-BR"><head><meta charset="utf-8"><title>Serviço ${n} — Portal de Vila Serena</title>
+<script type="application/json" id="biscoito-config">{"policyUrl": "/scan-bench/pagina-1.html", "categories": [{"id": "necessary", "required": true},
+{"id": "analytics", "hosts": ["estatistica.terceiro.test"]}], "storage": {"key": "bench-consent"}}</script>
+<script src="/biscoito/biscoito.js" defer></script></head><body><main><h1>Serviço ${n}</h1>
+<p>Página ${n} de ${BENCH_PAGES} de um portal de demonstração.</p><ul>${links}</ul>
+<script type="text/plain" data-category="analytics" data-src="http://estatistica.terceiro.test/contador.js"></script></main></body></html>`;
+}
+
+/** The scanner's hostile and generated pages; true when it answered. */
 function hostile(url, req, res) {
+  const bench = /^\/scan-bench\/pagina-(\d+)\.html$/.exec(url.pathname);
+  if (bench && Number(bench[1]) >= 1 && Number(bench[1]) <= BENCH_PAGES) {
+    res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-cache" }).end(benchPage(Number(bench[1])));
+    return true;
+  }
   switch (url.pathname) {
     case "/scan-hostil/ciclo": // a redirect loop
       res.writeHead(302, { location: "/scan-hostil/ciclo" }).end();
