@@ -2,6 +2,7 @@
 //! it, the audit (`audit.rs`) judges it without a browser, and `--json`
 //! saves it inside the report. Nothing here is an opinion.
 
+use super::trouble::Trouble;
 use serde::{Deserialize, Serialize};
 
 /// The three visitors a scan plays, in order.
@@ -86,7 +87,7 @@ pub struct Visit {
     pub status: Option<u16>,
     /// Why the page could not be read (unreachable, TLS, timeout…).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
+    pub error: Option<Trouble>,
     /// `window.Biscoito` existed once the page settled.
     pub has_biscoito: bool,
     pub banner_shown: bool,
@@ -108,7 +109,7 @@ pub struct Visit {
 }
 
 impl Visit {
-    pub fn failed(url: &str, error: String) -> Visit {
+    pub fn failed(url: &str, error: Trouble) -> Visit {
         Visit {
             url: url.to_owned(),
             error: Some(error),

@@ -5,6 +5,7 @@
 
 use super::artifacts::{host_of, path_of, without_query, Artifacts, Phase, Visit};
 use super::catalogue;
+use super::trouble::{ButtonFailure, Trouble};
 use crate::engine::config::{Config, NECESSARY};
 use crate::engine::policy;
 use crate::engine::record::{Method, Record};
@@ -107,9 +108,12 @@ pub struct Finding {
     /// What this leak brought with it ("cookie _ga", "request host/path").
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub effects: Vec<String>,
-    /// For broken and missing pages: what went wrong.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    /// For broken and missing pages: what went wrong (English in the JSON).
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::trouble::in_english"
+    )]
+    pub detail: Option<Trouble>,
 }
 
 /// One thing seen, whatever page or pass saw it.
@@ -253,21 +257,24 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
     let mut pages_seen: Vec<&str> = Vec::new();
     for pass in &artifacts.passes {
         if let Some(choice) = &pass.choice {
-            let problem = if !choice.banner_shown {
-                Some("the banner did not appear, so there was nothing to click")
+            let failure = if !choice.banner_shown {
+                Some(ButtonFailure::NoBanner)
             } else if !choice.clicked {
-                Some("the button could not be clicked")
+                Some(ButtonFailure::NotClickable)
             } else if !choice.banner_hidden || !choice.recorded {
-                Some("the click did nothing: the banner stayed or no choice was recorded")
+                Some(ButtonFailure::NoEffect)
             } else {
                 None
             };
-            if let Some(problem) = problem {
+            if let Some(failure) = failure {
                 findings.push(broken(
                     pass.phase,
                     Kind::Banner,
                     &choice.page,
-                    format!("\"{}\": {problem}", choice.button),
+                    Trouble::Button {
+                        button: choice.button.clone(),
+                        failure,
+                    },
                 ));
             }
         }
@@ -282,7 +289,7 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
                         pass.phase,
                         Kind::Page,
                         &visit.url,
-                        "Biscoito did not start on this page".to_owned(),
+                        Trouble::NoBiscoito,
                     ));
                 }
             }
@@ -315,7 +322,7 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
             Phase::BeforeConsent,
             Kind::Banner,
             &visit.url,
-            "the banner did not appear for a first-time visitor".to_owned(),
+            Trouble::NoBannerForNewVisitor,
         ));
     }
 
@@ -457,7 +464,7 @@ pub fn describe(f: &Finding) -> String {
     }
 }
 
-fn broken(phase: Phase, kind: Kind, page: &str, detail: String) -> Finding {
+fn broken(phase: Phase, kind: Kind, page: &str, detail: Trouble) -> Finding {
     about_page(FindingType::Broken, phase, kind, page, detail)
 }
 
@@ -467,7 +474,7 @@ fn about_page(
     phase: Phase,
     kind: Kind,
     page: &str,
-    detail: String,
+    detail: Trouble,
 ) -> Finding {
     Finding {
         kind_of_finding,
@@ -539,6 +546,7 @@ fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::super::artifacts::{Choice, CookieSeen, Pass, RequestSeen, StorageSeen};
+    use super::super::report::Lang;
     use super::*;
     use crate::engine::json::parse;
 
@@ -763,17 +771,24 @@ mod tests {
         a.passes[1].choice = choice("reject-all", false);
         let mut old = visit("https://portal.example/arquivo");
         old.has_biscoito = false;
-        let mut gone = Visit::failed(
-            "https://portal.example/fora",
-            "the server answered HTTP 500".into(),
-        );
+        let mut gone = Visit::failed("https://portal.example/fora", Trouble::Http { status: 500 });
         gone.status = Some(500);
         a.passes[0].visits.extend([old, gone]);
         let findings = audit(&a, &config());
-        let lines: Vec<(FindingType, Kind, Option<&str>)> = findings
+        let english: Vec<(FindingType, Kind, Option<String>)> = findings
             .iter()
             .filter(|f| f.kind_of_finding.fails() && f.kind_of_finding != FindingType::Violation)
-            .map(|f| (f.kind_of_finding, f.kind, f.detail.as_deref()))
+            .map(|f| {
+                (
+                    f.kind_of_finding,
+                    f.kind,
+                    f.detail.as_ref().map(|d| d.text(Lang::En)),
+                )
+            })
+            .collect();
+        let lines: Vec<(FindingType, Kind, Option<&str>)> = english
+            .iter()
+            .map(|(t, k, d)| (*t, *k, d.as_deref()))
             .collect();
         assert_eq!(
             lines,

@@ -7,6 +7,7 @@
 use super::artifacts::{
     host_of, site_of, without_query, Choice, CookieSeen, RequestSeen, StorageSeen, Visit,
 };
+use super::trouble::Trouble;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::network::{
@@ -303,7 +304,12 @@ impl Chromium {
             Ok(page) => page,
             Err(e) => {
                 return (
-                    Visit::failed(url, format!("could not open a tab: {e}")),
+                    Visit::failed(
+                        url,
+                        Trouble::Browser {
+                            message: format!("could not open a tab: {e}"),
+                        },
+                    ),
                     None,
                     None,
                 )
@@ -318,10 +324,10 @@ impl Chromium {
             (
                 Visit::failed(
                     url,
-                    format!(
-                        "the page did not finish loading within {} s",
-                        settings.timeout.as_secs()
-                    ),
+                    Trouble::Timeout {
+                        seconds: settings.timeout.as_secs(),
+                        partial: false,
+                    },
                 ),
                 None,
                 None,
@@ -354,30 +360,35 @@ impl Chromium {
         let heard: Arc<Mutex<Heard>> = Arc::default();
         let mut loads = match listen(page, &heard).await {
             Ok(loads) => loads,
-            Err(e) => return (Visit::failed(url, e), None, None),
+            Err(message) => return (Visit::failed(url, Trouble::Browser { message }), None, None),
         };
         let navigation = match page.execute(NavigateParams::new(url)).await {
             Ok(answer) => answer.result,
             Err(e) => {
                 return (
-                    Visit::failed(url, format!("could not load: {e}")),
+                    Visit::failed(
+                        url,
+                        Trouble::Browser {
+                            message: format!("could not load: {e}"),
+                        },
+                    ),
                     None,
                     None,
                 )
             }
         };
         if let Some(error) = navigation.error_text.filter(|e| !e.is_empty()) {
-            return (Visit::failed(url, explain_net_error(&error)), None, None);
+            return (Visit::failed(url, Trouble::Net { code: error }), None, None);
         }
         let mut error = None;
         if tokio::time::timeout(settings.timeout, loads.next())
             .await
             .is_err()
         {
-            error = Some(format!(
-                "the page did not finish loading within {} s; what it did until then is recorded",
-                settings.timeout.as_secs()
-            ));
+            error = Some(Trouble::Timeout {
+                seconds: settings.timeout.as_secs(),
+                partial: true,
+            });
         }
         tokio::time::sleep(settings.wait).await;
         let shot = if first_visit {
@@ -627,26 +638,10 @@ async fn click_button(page: &Page, action: &str) -> bool {
     page.click(Point { x: c.x, y: c.y }).await.is_ok()
 }
 
-/// Chromium's net error codes in words a web team acts on.
-fn explain_net_error(code: &str) -> String {
-    let words = match code {
-        "net::ERR_NAME_NOT_RESOLVED" => "the host name does not resolve",
-        "net::ERR_CONNECTION_REFUSED" => "the server refused the connection",
-        "net::ERR_CONNECTION_TIMED_OUT" | "net::ERR_TIMED_OUT" => "the server did not answer",
-        "net::ERR_TOO_MANY_REDIRECTS" => "the page redirects in a loop",
-        "net::ERR_ABORTED" => "the load was aborted (a download, or a page that replaced itself)",
-        c if c.starts_with("net::ERR_CERT_") || c.starts_with("net::ERR_SSL_") => {
-            "its TLS certificate or connection is not valid"
-        }
-        _ => "the page could not be loaded",
-    };
-    format!("{words} ({code})")
-}
-
 fn assemble(
     url: &str,
     site: &str,
-    mut error: Option<String>,
+    mut error: Option<Trouble>,
     loader: Option<String>,
     facts: Option<PageFacts>,
     cookies: Vec<network::Cookie>,
@@ -667,19 +662,17 @@ fn assemble(
         links: Vec::new(),
     });
     if other_site(&facts.url) && error.is_none() {
-        error = Some(format!(
-            "redirected to another site ({}); not followed further",
-            without_query(&facts.url)
-        ));
+        error = Some(Trouble::RedirectedAway {
+            to: without_query(&facts.url).to_owned(),
+        });
     }
     if !facts.config_errors.is_empty() && error.is_none() {
-        error = Some(format!(
-            "Biscoito rejected this page's config and fell back to its default: {}",
-            facts.config_errors.join("; ")
-        ));
+        error = Some(Trouble::ConfigRejected {
+            errors: facts.config_errors.clone(),
+        });
     }
     if let Some(code) = status.filter(|s| *s >= 400) {
-        error.get_or_insert(format!("the server answered HTTP {code}"));
+        error.get_or_insert(Trouble::Http { status: code });
     }
     let writer = |area: &str, name: &str| {
         heard

@@ -11,6 +11,7 @@ pub mod audit;
 pub mod catalogue;
 pub mod chromium;
 pub mod report;
+pub mod trouble;
 pub mod write_config;
 
 use crate::engine::config::{self, Config};
@@ -85,7 +86,10 @@ async fn scan(
         .await;
     if let Some(error) = &first.error {
         if first.status.is_none() {
-            return Err(CannotRun(format!("{start}: {error}")));
+            return Err(CannotRun(format!(
+                "{start}: {}",
+                error.text(report::Lang::En)
+            )));
         }
     }
     progress(Progress {

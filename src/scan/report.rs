@@ -102,7 +102,8 @@ pub struct PageSeen<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<&'a str>,
+    /// In English, whatever --lang says.
+    pub error: Option<String>,
     pub biscoito: bool,
     pub banner_shown: bool,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
@@ -170,7 +171,7 @@ pub fn report<'a>(outcome: &'a Outcome, command: &'a str, date: &'a str) -> Repo
                     url: &v.url,
                     phase: p.phase,
                     status: v.status,
-                    error: v.error.as_deref(),
+                    error: v.error.as_ref().map(|t| t.text(Lang::En)),
                     biscoito: v.has_biscoito,
                     banner_shown: v.banner_shown,
                     notes: &v.notes,
@@ -274,7 +275,7 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
                 out += &format!(" ({} {c})", lang.pick("category", "categoria"));
             }
             if let Some(d) = &f.detail {
-                out += &format!(": {d}");
+                out += &format!(": {}", d.text(lang));
             }
             out.push('\n');
             if !f.effects.is_empty() {
@@ -454,7 +455,7 @@ pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String 
                 escape(subject)
             );
             if let Some(d) = &f.detail {
-                what += &format!("<br>{}", escape(d));
+                what += &format!("<br>{}", escape(&d.text(lang)));
             }
             if !f.effects.is_empty() {
                 what += &format!(

@@ -41,6 +41,23 @@ function biscoito(args, { interruptAfterMs } = {}) {
   });
 }
 
+/** The HTML report in a fresh tab. */
+async function openReport(file) {
+  const context = await env.browser.newContext();
+  const tab = await context.newPage();
+  await tab.goto(`file://${file}`);
+  return tab;
+}
+
+/** axe's WCAG 2.2 AA violations on the tab, as "rule: nodes". */
+async function axeViolations(tab) {
+  await tab.addScriptTag({ content: await readFile(require.resolve("axe-core/axe.min.js"), "utf8") });
+  return tab.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.length}`);
+  });
+}
+
 const thirdParties = () => `--browser-arg=--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${port}`;
 const ajv = new Ajv2020({ allErrors: true, strict: true, validateFormats: false });
 const validReport = ajv.compile(JSON.parse(await readFile(join(root, "docs", "scan-report.schema.json"), "utf8")));
@@ -104,18 +121,11 @@ test("the leaky portal: each leak is reported exactly once, with its type, phase
   // The HTML report: self-contained and accessible.
   const text = await readFile(html, "utf8");
   assert.doesNotMatch(text, /<script|<link|src="http/);
-  const context = await env.browser.newContext();
-  const tab = await context.newPage();
-  await tab.goto(`file://${html}`);
-  await tab.addScriptTag({ content: await readFile(require.resolve("axe-core/axe.min.js"), "utf8") });
-  const violations = await tab.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.length}`);
-  });
-  assert.deepEqual(violations, []);
+  const tab = await openReport(html);
+  assert.deepEqual(await axeViolations(tab), []);
   assert.equal(await tab.locator("h1").textContent(), "Cookie and consent audit");
   assert.ok(await tab.locator("img[alt]").count(), "the banner's screenshot, described");
-  await context.close();
+  await tab.context().close();
 });
 
 test("the demo portals scan clean (exit 0), each judged by its own config", async () => {
@@ -134,8 +144,9 @@ test("the demo portals scan clean (exit 0), each judged by its own config", asyn
 
 test("hostile pages become clear report lines; the scan neither hangs nor crashes", async () => {
   const json = join(dir, "hostile.json");
+  const html = join(dir, "hostile.html");
   const run = await biscoito(["scan", `${env.base}/scan-hostil/`, thirdParties(), "--timeout", "8", "--wait", "1000",
-    "--json", json, "--progress", "none"]);
+    "--json", json, "--html", html, "--lang", "pt-BR", "--progress", "none"]);
   assert.equal(run.code, 1, run.stdout + run.stderr);
   const report = await findingsOf(json);
   const broken = (path) => report.findings.find((f) => f.type === "broken" && f.url === `${env.base}/scan-hostil/${path}`);
@@ -151,7 +162,14 @@ test("hostile pages become clear report lines; the scan neither hangs nor crashe
   assert.ok(big.biscoito || /did not finish loading/.test(big.error), JSON.stringify(big).slice(0, 300));
   // mailto: and javascript: links are not pages.
   assert.ok(!report.pages.some((p) => /^(mailto|javascript):/.test(p.url)));
-  assert.match(run.stdout, /FAILED/);
+  // The reader's language in the summary and the HTML, English in the JSON.
+  assert.match(run.stdout, /REPROVADO/);
+  assert.match(run.stdout, /a página redireciona em ciclo \(net::ERR_TOO_MANY_REDIRECTS\)/);
+  const tab = await openReport(html);
+  assert.equal(await tab.locator("html").getAttribute("lang"), "pt-BR");
+  assert.match(await tab.locator("main").textContent(), /o servidor respondeu HTTP 404/);
+  assert.deepEqual(await axeViolations(tab), []);
+  await tab.context().close();
 });
 
 test("what stops a scan is one line and exit code 2", async () => {
