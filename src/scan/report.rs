@@ -3,7 +3,7 @@
 //! a data protection officer. Nothing here judges.
 
 use super::artifacts::{Choice, CookieSeen, Phase, RequestSeen, StorageSeen};
-use super::audit::{describe, Finding, FindingType};
+use super::audit::{Finding, FindingType, Kind};
 use super::Outcome;
 use serde::Serialize;
 
@@ -222,6 +222,30 @@ fn phase_words(p: Option<Phase>, lang: Lang) -> &'static str {
     }
 }
 
+/// What a finding is about: its kind (or storage area) in the reader's
+/// words, and its name or address.
+fn subject(f: &Finding, lang: Lang) -> (&str, &str) {
+    let kind = kind_words(f.kind, lang);
+    match (&f.area, &f.name, &f.url) {
+        (Some(area), Some(name), _) => (area, name),
+        (None, Some(name), _) => (kind, name),
+        (_, None, Some(url)) => (kind, url),
+        _ => (kind, ""),
+    }
+}
+
+/// What kind of thing a finding is about, in the reader's words.
+fn kind_words(kind: Kind, lang: Lang) -> &'static str {
+    match kind {
+        Kind::Cookie => "cookie",
+        Kind::Storage => lang.pick("storage", "armazenamento"),
+        Kind::Request => lang.pick("request", "requisição"),
+        Kind::Script => "script",
+        Kind::Page => lang.pick("page", "página"),
+        Kind::Banner => "banner",
+    }
+}
+
 const ORDER: [FindingType; 5] = [
     FindingType::Violation,
     FindingType::Missing,
@@ -261,7 +285,8 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
         }
         out += &format!("\n{} ({})\n", type_title(t, lang), group.len());
         for f in group {
-            out += &format!("  {}", describe(f));
+            let (label, subject) = subject(f, lang);
+            out += &format!("  {label} {subject}");
             if let Some(p) = &f.provider {
                 out += &format!(" [{p}]");
             }
@@ -443,12 +468,7 @@ pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String 
             t("Category", "Categoria")
         );
         for f in group {
-            let (label, subject) = match (&f.area, &f.name, &f.url) {
-                (Some(area), Some(name), _) => (area.as_str(), name.as_str()),
-                (None, Some(name), _) => (f.kind.as_str(), name.as_str()),
-                (_, None, Some(url)) => (f.kind.as_str(), url.as_str()),
-                _ => (f.kind.as_str(), ""),
-            };
+            let (label, subject) = subject(f, lang);
             let mut what = format!(
                 "<span class=\"kind\">{}</span> <code>{}</code>",
                 escape(label),
@@ -487,9 +507,14 @@ pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String 
             }
             h +=
                 &format!(
-                "<tr><td>{what}</td><td>{}</td><td>{}</td><td>{provider}</td><td>{}</td></tr>\n",
+                "<tr><td data-label=\"{}\">{what}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{provider}</td><td data-label=\"{}\">{}</td></tr>\n",
+                t("What", "O quê"),
+                t("When", "Quando"),
                 phase_words(f.phase, lang),
+                t("Where", "Onde"),
                 if where_.is_empty() { "—".into() } else { where_ },
+                t("Provider and purpose", "Fornecedor e finalidade"),
+                t("Category", "Categoria"),
                 f.category.as_deref().map(escape).unwrap_or_else(|| "—".into())
             );
         }
@@ -513,17 +538,18 @@ h1{font-size:1.75rem;margin:.5rem 0}
 .verdict{padding:.75rem 1rem;border-left:.4rem solid}
 .verdict.ok{border-color:#14632a;background:#eaf5ec}
 .verdict.fail{border-color:#9b1c1c;background:#fbeaea}
-dl{display:grid;grid-template-columns:minmax(8rem,max-content) 1fr;gap:.25rem 1rem}
+dl{display:grid;grid-template-columns:minmax(8rem,14rem) minmax(0,1fr);gap:.25rem 1rem}
 dt{font-weight:600}dd{margin:0;overflow-wrap:anywhere}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}
 th,td{border:1px solid #767676;padding:.4rem;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-thead th{background:#f0f0f0}
+thead th{background:#f0f0f0;overflow-wrap:normal}
 code{font-size:.9em;overflow-wrap:anywhere}
 .kind{font-weight:600}
+figure{margin:1rem 0}figcaption{overflow-wrap:anywhere}
 img{max-width:100%;height:auto;border:1px solid #767676}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .note{font-size:.9rem}
-@media (max-width:40rem){table,thead,tbody,tr,th,td{display:block}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}td{border-top:0}}
+@media (max-width:40rem){dl{display:block}dd{margin:0 0 .5rem}table,thead,tbody,tr,th,td{display:block}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}td{border-top:0}td[data-label]::before{content:attr(data-label) \": \";font-weight:600}tr{margin-bottom:.75rem}}
 @media print{.verdict{border:1px solid}a{color:inherit}}
 ";
 

@@ -125,6 +125,9 @@ test("the leaky portal: each leak is reported exactly once, with its type, phase
   assert.deepEqual(await axeViolations(tab), []);
   assert.equal(await tab.locator("h1").textContent(), "Cookie and consent audit");
   assert.ok(await tab.locator("img[alt]").count(), "the banner's screenshot, described");
+  // Reflow (WCAG 1.4.10): at 320 CSS pixels nothing scrolls sideways.
+  await tab.setViewportSize({ width: 320, height: 800 });
+  assert.equal(await tab.evaluate(() => document.documentElement.scrollWidth), 320);
   await tab.context().close();
 });
 
