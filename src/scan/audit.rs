@@ -100,6 +100,9 @@ pub struct Finding {
     /// The usual purpose of a known tracker, in English and Portuguese.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<[String; 2]>,
+    /// The category id configs usually give a known tracker.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usual_category: Option<String>,
     /// The configured category that allows or declares it, if any.
     pub category: Option<String>,
     /// The script, response or frame that set or sent it, when known.
@@ -407,6 +410,7 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
                 pages,
                 provider: tracker.map(|t| t.provider.clone()),
                 purpose: tracker.map(|t| [t.purpose.en.clone(), t.purpose.pt_br.clone()]),
+                usual_category: tracker.map(|t| t.category.clone()),
                 category: allowed_in(Phase::AfterAccept, &declared)
                     .or_else(|| declared.first().map(|s| s.to_string())),
                 cause: first.cause.clone(),
@@ -487,6 +491,7 @@ fn about_page(
         pages: Vec::new(),
         provider: None,
         purpose: None,
+        usual_category: None,
         category: None,
         cause: None,
         effects: Vec::new(),
@@ -536,6 +541,7 @@ fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
         pages: Vec::new(),
         provider: tracker.map(|t| t.provider.clone()),
         purpose: None,
+        usual_category: None,
         category: Some(category.to_owned()),
         cause: None,
         effects: Vec::new(),

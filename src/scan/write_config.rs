@@ -4,9 +4,8 @@
 //! the maintainer. The result is validated by the same reader as the banner
 //! before anything is written.
 
-use super::artifacts::{host_of, path_of};
+use super::artifacts::host_of;
 use super::audit::{Finding, FindingType, Kind};
-use super::catalogue;
 use crate::engine::config::{self, Config};
 use crate::engine::json;
 use serde_json::{json, Map, Value};
@@ -65,38 +64,36 @@ pub fn write_config(
         if !undeclared {
             continue;
         }
-        let (key, entry, tracker, label) = match f.kind {
+        // The audit already named the tracker; its usual category decides.
+        let (key, entry, label) = match f.kind {
             Kind::Cookie | Kind::Storage => {
                 let name = f.name.clone().unwrap_or_default();
-                let tracker = catalogue::by_name(&name);
-                let entry = match tracker {
-                    Some(t) => {
-                        json!({"name": name, "provider": t.provider, "purpose": t.purpose.pt_br})
+                let entry = match (&f.provider, &f.purpose) {
+                    (Some(provider), Some([_, pt_br])) => {
+                        json!({"name": name, "provider": provider, "purpose": pt_br})
                     }
-                    None => json!(name),
+                    _ => json!(name),
                 };
                 let label = match &f.area {
                     Some(area) => format!("{area} {name}"),
                     None => format!("cookie {name}"),
                 };
-                ("cookies", entry, tracker, label)
+                ("cookies", entry, label)
             }
             Kind::Request | Kind::Script => {
-                let url = f.url.as_deref().unwrap_or("");
-                let Some(host) = host_of(url) else {
+                let Some(host) = f.url.as_deref().and_then(host_of) else {
                     continue;
                 };
-                let path = path_of(url);
-                let tracker = catalogue::by_url(&host, path);
-                ("hosts", json!(host), tracker, format!("host {host}"))
+                ("hosts", json!(host), format!("host {host}"))
             }
             Kind::Page | Kind::Banner => continue,
         };
-        let target = tracker.and_then(|t| {
+        let usual = f.usual_category.as_deref();
+        let target = usual.and_then(|id| {
             object["categories"]
                 .as_array_mut()?
                 .iter_mut()
-                .find(|c| c["id"] == json!(t.category))
+                .find(|c| c["id"] == json!(id))
         });
         match target {
             Some(category) => {
@@ -109,10 +106,9 @@ pub fn write_config(
                     let name_of = |v: &Value| v.get("name").unwrap_or(v).clone();
                     if !items.iter().any(|v| name_of(v) == name_of(&entry)) {
                         items.push(entry);
-                        placed.added.push(format!(
-                            "{label} → {}",
-                            tracker.map_or("", |t| t.category.as_str())
-                        ));
+                        placed
+                            .added
+                            .push(format!("{label} → {}", usual.unwrap_or("")));
                     }
                 }
             }
