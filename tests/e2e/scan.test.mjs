@@ -103,6 +103,11 @@ test("the leaky portal: each leak is reported exactly once, with its type, phase
   // The widget's localStorage key is its effect, not a second leak.
   const widget = report.findings.find((f) => f.url === "http://widget.terceiro.test/widget.js");
   assert.deepEqual(widget.effects, ["localStorage widget_visitante"]);
+  const chat = report.findings.find((f) => f.url === "http://chat.terceiro.test/chat.js");
+  assert.deepEqual(chat.effects, ["indexedDB chat_historico"]);
+  // Not on a terminal: one plain progress line a page.
+  assert.match(run.stderr, /^\[before-consent\] 1\/\d+ http:\/\/localhost:\d+\/vazamentos\/$/m);
+  assert.match(run.stderr, /^\[after-accept\] 11\/11 /m);
   // The declared, gated counter loaded only after acceptance, so it is no finding.
   assert.ok(!report.findings.some((f) => f.url?.includes("estatistica.terceiro.test")));
   assert.ok(report.pages.some((p) => p.phase === "after-accept" && p.scripts.includes("http://estatistica.terceiro.test/contador.js")));
