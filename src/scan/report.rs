@@ -254,6 +254,14 @@ const ORDER: [FindingType; 5] = [
     FindingType::Stale,
 ];
 
+/// The findings of each type that has any, most serious type first.
+fn by_type(findings: &[Finding]) -> impl Iterator<Item = (FindingType, Vec<&Finding>)> {
+    ORDER.into_iter().filter_map(move |t| {
+        let group: Vec<&Finding> = findings.iter().filter(|f| f.kind_of_finding == t).collect();
+        (!group.is_empty()).then_some((t, group))
+    })
+}
+
 /// The terminal summary: one line a finding, grouped by type.
 pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
     let s = summary(outcome);
@@ -274,15 +282,7 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
         lang.pick("config revision", "configuração, revisão"),
         outcome.config.revision,
     );
-    for t in ORDER {
-        let group: Vec<&Finding> = outcome
-            .findings
-            .iter()
-            .filter(|f| f.kind_of_finding == t)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (t, group) in by_type(&outcome.findings) {
         out += &format!("\n{} ({})\n", type_title(t, lang), group.len());
         for f in group {
             let (label, subject) = subject(f, lang);
@@ -447,15 +447,7 @@ pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String 
     if outcome.findings.is_empty() {
         h += &format!("<p>{}</p>\n", t("None.", "Nenhuma."));
     }
-    for ty in ORDER {
-        let group: Vec<&Finding> = outcome
-            .findings
-            .iter()
-            .filter(|f| f.kind_of_finding == ty)
-            .collect();
-        if group.is_empty() {
-            continue;
-        }
+    for (ty, group) in by_type(&outcome.findings) {
         h += &format!(
             "<h3>{} ({})</h3>\n<table>\n<caption class=\"sr-only\">{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
             type_title(ty, lang),
