@@ -46,12 +46,35 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> (Vec<Stri
                 queue.push_back(element);
             } else if let Some(src) = element.get_attribute("data-src") {
                 remove_placeholder(&element);
-                let _ = element.set_attribute("src", &src);
+                load_embed(&element, &src);
             }
         }
     }
     run_in_order(Rc::new(RefCell::new(queue)));
     (released_categories, waiting_embeds)
+}
+
+/// Gives a released embed its address. An iframe is loaded as a copy made
+/// by script rather than in place: a browser loading the page again from
+/// its history (Back when the page was not kept in the back/forward cache,
+/// and in Firefox a reload) sends each frame the markup put there to the
+/// address that frame last showed, whatever its src says, and so would load
+/// the embed again after a refusal; frames made by script are not restored.
+fn load_embed(embed: &Element, src: &str) {
+    let copy = embed
+        .tag_name()
+        .eq_ignore_ascii_case("iframe")
+        .then(|| embed.clone_node().ok()?.dyn_into::<Element>().ok())
+        .flatten();
+    match copy {
+        Some(copy) => {
+            let _ = copy.set_attribute("src", src);
+            let _ = embed.replace_with_with_node_1(&copy);
+        }
+        None => {
+            let _ = embed.set_attribute("src", src);
+        }
+    }
 }
 
 /// Class of the element that stands in for a blocked embed, just before it.

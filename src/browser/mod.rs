@@ -424,6 +424,10 @@ fn apply(previous: Option<Record>) {
     }
 }
 
+/// Marks, for a moment, the embed a placeholder's button was pressed for.
+const FOCUS_MARK: &str = "data-biscoito-focus";
+const FOCUS_MARKED: &str = "[data-biscoito-focus]";
+
 thread_local! {
     /// One click handler for every embed placeholder.
     static ALLOW_EMBED: JsValue = Closure::<dyn Fn(Event)>::new(|event: Event| {
@@ -434,9 +438,20 @@ thread_local! {
             .current_target()
             .and_then(|root| root.dyn_into::<web_sys::ShadowRoot>().ok())
             .and_then(|root| root.host().next_element_sibling());
+        // Releasing an iframe puts a copy in its place (gate::release):
+        // the mark, copied with it, finds whichever element holds it now.
+        if let Some(embed) = &embed {
+            let _ = embed.set_attribute(FOCUS_MARK, "");
+        }
         allow_more(&categories);
-        if let Some(embed) = embed.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
-            let _ = embed.focus();
+        let loaded = embed
+            .and_then(|e| e.owner_document())
+            .and_then(|d| d.query_selector(FOCUS_MARKED).ok().flatten());
+        if let Some(loaded) = loaded {
+            let _ = loaded.remove_attribute(FOCUS_MARK);
+            if let Ok(loaded) = loaded.dyn_into::<HtmlElement>() {
+                let _ = loaded.focus();
+            }
         }
     })
     .into_js_value();

@@ -111,6 +111,47 @@ export function coreFlows(engine, open, contacted, { openForBackForward = open }
     assert.deepEqual(record.decisions, { necessary: true, analytics: true, videos: false });
   });
 
+  // A browser loading a page again from its history (Back without the
+  // cache, or a reload) gives each frame the address it last showed, not its
+  // src: an embed released before a refusal must not come back that way.
+  const videoContacted = () => contacted.filter((h) => /youtube/.test(h));
+  flow("Back to a page loads no embed refused meanwhile, from the cache or not", async (b) => {
+    await b.go("/test/historico.html?pagina=a");
+    await b.ready();
+    await b.click("[data-action=accept-all]");
+    await b.until("return !!document.querySelector('iframe[src]')", "the video released on A");
+    await pause(300);
+    assert.deepEqual([...new Set(videoContacted())], ["www.youtube-nocookie.com"], "the video was requested after the choice");
+    await b.clickPage("#pagina-b");
+    await b.until(onPage("b"), "on B");
+    await b.ready();
+    await b.run("Biscoito.showPreferences()");
+    await b.click(".dialog [data-action=reject-all]");
+    await b.until(`${onPage("b")} && Biscoito.consent()?.method === 'reject-all'`, "refused on B");
+    await pause(300);
+    contacted.length = 0;
+    await b.back();
+    await b.until(`${onPage("a")} && Biscoito.accepted('videos') === false`, "A follows the refusal");
+    await pause(500);
+    assert.deepEqual(videoContacted(), [], "the video was not requested again");
+    assert.equal(await b.run("return !!document.querySelector('iframe[src]')"), false);
+  });
+
+  flow("revoking reloads the page without the embeds it had released", async (b) => {
+    await b.go("/test/historico.html?pagina=a");
+    await b.ready();
+    await b.click("[data-action=accept-all]");
+    await b.until("return !!document.querySelector('iframe[src]')", "the video released");
+    await b.run("window.samePageAsBefore = true");
+    await pause(300);
+    contacted.length = 0;
+    await b.run("Biscoito.showPreferences()");
+    await b.click(".dialog [data-action=reject-all]");
+    await b.until(`${onPage("a")} && !window.samePageAsBefore && Biscoito.accepted('videos') === false`, "reloaded without the video");
+    await pause(500);
+    assert.deepEqual(videoContacted(), [], "the video was not requested again");
+  });
+
   cacheFlow("back/forward cache: accept on A, revoke on B, Back to A: A follows the refusal", async (b) => {
     await b.go("/test/voltar.html?pagina=a");
     await b.ready();

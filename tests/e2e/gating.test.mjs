@@ -51,6 +51,35 @@ test("a blocked embed shows a placeholder in the visitor's language and loads on
   await context.close();
 });
 
+// Loading a page again from history (Back when the page was not kept in the
+// back/forward cache, which Playwright turns off here) gives each frame of
+// the markup the address it last showed: an embed refused meanwhile must
+// not come back that way (Firefox and WebKit: engines.mjs).
+test("Back to a page after refusing on another loads none of the embeds it had shown", async () => {
+  const { context, page, outside } = await visitor(env);
+  await page.goto(env.base + "/test/historico.html?pagina=a");
+  await ready(page);
+  await page.getByRole("button", { name: "Aceitar todos" }).click();
+  await page.waitForFunction(() => document.querySelector("iframe[src]"));
+  await page.waitForTimeout(300);
+  assert.deepEqual(outside, ["https://www.youtube-nocookie.com/embed/historico"]);
+  await page.click("#pagina-b");
+  await page.waitForURL(/pagina=b/);
+  await ready(page);
+  // B had shown the video too: it reloads to be rid of it.
+  await Promise.all([page.waitForEvent("load"), page.evaluate(() => Biscoito.rejectAll())]);
+  await ready(page);
+  outside.length = 0;
+  await page.goBack();
+  await ready(page);
+  assert.equal(await page.evaluate(() => performance.getEntriesByType("navigation")[0].type), "back_forward");
+  await page.waitForTimeout(500);
+  assert.deepEqual(outside, [], "the video was not requested again");
+  assert.deepEqual(page.frames().map((f) => f.url()).filter((u) => u.includes("youtube")), [], "no frame shows it");
+  assert.equal(await placeholders(page).then((p) => p.length), 1, "its placeholder is back");
+  await context.close();
+});
+
 test("a single-page app's later scripts and embeds are gated without a reload", async () => {
   const { context, page, outside, google } = await visitor(env);
   await page.goto(env.base + "/test/spa.html");
