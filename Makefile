@@ -124,8 +124,9 @@ test-fuzz:
 
 # The randomized session test in long mode (make test runs 30 sessions on the day's seed).
 MODEL_SESSIONS ?= 2000
-# Sessions at once, each in its own browser context: on 2 cores, 30 sessions
-# of one seed took 2.1 s a session three at a time, 4.1 s one at a time.
+# Sessions at once, each in its own browser context: on 2 cores, 45 sessions
+# of one seed took 1.64 s a session three at a time (CPU-bound: more at once
+# does not help).
 MODEL_PARALLEL ?= 3
 # Biscoito beside vanilla-cookieconsent, Klaro and tarteaucitron; figures go
 # to docs/bench/. Not part of `make test`: it measures, it does not judge.

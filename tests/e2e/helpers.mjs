@@ -9,10 +9,13 @@ const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgrou
   "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"];
 const GOOGLE = /(^|\.)(google|googletagmanager|google-analytics|doubleclick|googleadservices|gstatic)\.[a-z.]+$/;
 
-/** The server and a browser; `launch` adds to Playwright's launch options. */
-export async function start(launch = {}) {
+/**
+ * The server and a browser; `launch` adds to Playwright's launch options,
+ * and its `extraArgs` to Chromium's command line.
+ */
+export async function start({ extraArgs = [], ...launch } = {}) {
   const { server, port } = await serve(0);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS, ...launch });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], ...launch });
   return {
     base: `http://localhost:${port}`,
     browser,

@@ -6,10 +6,10 @@
 //
 //   BISCOITO_SEED=1234      replay a seed
 //   BISCOITO_SESSIONS=2000  long mode (default: 30, what make test runs)
-//   BISCOITO_PARALLEL=3     sessions at once (default 1)
+//   BISCOITO_PARALLEL=3     sessions at once (default 2)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { start, ready } from "./helpers.mjs";
+import { start } from "./helpers.mjs";
 
 // make test's seed is the day's date (20261130): each day explores new
 // sessions, and a red run reproduces all that day, or later from the
@@ -19,12 +19,17 @@ const SEED = Number(process.env.BISCOITO_SEED || (process.env.BISCOITO_RANDOM_SE
 const SESSIONS = Number(process.env.BISCOITO_SESSIONS || 30);
 const STEPS = Number(process.env.BISCOITO_STEPS || 10);
 // Sessions run at once, each in its own context of the one browser.
-const PARALLEL = Math.max(1, Number(process.env.BISCOITO_PARALLEL || 1));
+const PARALLEL = Math.max(1, Number(process.env.BISCOITO_PARALLEL || 2));
 const GOOGLE = /(^|\.)(googletagmanager|google-analytics|google)\.com$/;
 
 let env;
-// Playwright turns Chromium's back/forward cache off; the "away" action needs it.
-before(async () => { env = await start({ ignoreDefaultArgs: ["--disable-back-forward-cache"] }); });
+// Playwright turns Chromium's back/forward cache off; the "away" action needs
+// it. On two cores a session is bound by the CPU Chromium spends on each
+// page load; one renderer per site and the GPU in the browser process spare
+// it the processes that site isolation would start for each page and frame
+// (what is checked, consent and requests, does not depend on them).
+const FLAGS = ["--disable-site-isolation-trials", "--disable-features=IsolateOrigins,site-per-process", "--process-per-site", "--in-process-gpu"];
+before(async () => { env = await start({ ignoreDefaultArgs: ["--disable-back-forward-cache"], extraArgs: FLAGS }); });
 after(async () => { await env.close(); });
 
 function random(seed) {
@@ -57,30 +62,68 @@ function drawSession(rnd) {
   return steps;
 }
 
+// In every document before its own scripts: see settle() in runSession.
+const SIGNALS = `
+  addEventListener("pageshow", () => { window.__shown = true; window.__leaving = false; });
+  addEventListener("pagehide", () => { window.__shown = false; });
+  if (window.navigation) navigation.addEventListener("navigate", () => { window.__leaving = true; });
+`;
+
 const ALL = { analytics: true, videos: true };
 // Stored text that is not a record (corruptStorage): set aside when read.
 const DAMAGED = "damaged";
 const NONE = { analytics: false, videos: false };
 
-/** Runs one session; returns null when every check held, else what failed. */
-async function runSession(steps) {
+// A lane is one browser context and its tab, kept from session to session
+// and wiped in between: a context per session cost a few renderer processes
+// each time, which on two cores was most of a session. LANE_SESSIONS bounds
+// what a context may pile up (its back/forward cache, its HTTP cache).
+const LANE_SESSIONS = 40;
+
+async function openLane() {
   const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(5000);
-  let navigations = 0;
-  const requests = [];
+  await context.addInitScript(SIGNALS);
+  const lane = { context, page: null, navigations: 0, requests: [], errors: [], sessions: 0 };
   await context.route((url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost", (route) => {
     const request = route.request();
     const url = new URL(request.url());
-    requests.push({ page: request.frame().page(), nav: navigations, host: url.hostname });
+    lane.requests.push({ page: request.frame().page(), nav: lane.navigations, host: url.hostname });
     if (GOOGLE.test(url.hostname)) {
       return route.fulfill({ contentType: "text/javascript", body: "document.cookie='_ga=GA1.1.1.1; path=/; max-age=9999';document.cookie='_ga_MODEL00001=GS1; path=/; max-age=9999';" });
     }
     return route.fulfill({ contentType: "text/html", body: "<title>player</title>" });
   });
-  page.on("framenavigated", (frame) => { if (frame === page.mainFrame()) navigations++; });
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(e.message));
+  lane.page = await context.newPage();
+  lane.page.setDefaultTimeout(5000);
+  lane.page.on("framenavigated", (frame) => { if (frame === lane.page.mainFrame()) lane.navigations++; });
+  lane.page.on("pageerror", (e) => lane.errors.push(e.message));
+  return lane;
+}
+
+/** A fresh visitor in `lane`: one tab, no cookie, nothing stored. */
+async function wipe(lane) {
+  for (const other of lane.context.pages()) if (other !== lane.page) await other.close();
+  // Cleared from the page the last session ended on, as a page load costs
+  // more than a step; else (its storage refused, or a session that broke
+  // off elsewhere) from a page of the site that runs nothing.
+  const clear = () => lane.page.evaluate(() => {
+    try { localStorage.clear(); sessionStorage.clear(); return true; } catch { return false; }
+  });
+  if (!lane.page.url().startsWith(env.base) || !(await clear().catch(() => false))) {
+    await lane.page.goto(`${env.base}/test/conditions.js`);
+    assert.ok(await clear(), "the site's storage could not be cleared between sessions");
+  }
+  await lane.context.clearCookies();
+  lane.requests = [];
+  lane.errors = [];
+}
+
+/** Runs one session in `lane`; returns null when every check held, else what failed. */
+async function runSession(steps, lane) {
+  await wipe(lane);
+  const { context, page } = lane;
+  const requests = lane.requests;
+  const errors = lane.errors;
 
   // The model.
   // servedRev: the newest revision any page has loaded with. Publishing a
@@ -109,22 +152,28 @@ async function runSession(steps) {
     m.gaLicense = decisions.analytics;
     writeStored(m.pageBlocked, { rev: m.pageRev, decisions: { ...decisions } });
   };
-  // A revocation may reload the page a moment after the action: wait for
-  // the page that is there once things are quiet.
-  const settle = async () => {
-    await page.waitForTimeout(150);
+  // A revocation reloads the page from inside the action (or, from another
+  // tab, from the storage event): the page's own signals say when it is
+  // quiet, so no step waits a fixed time. SIGNALS (an init script) marks a
+  // document that started to leave (the Navigation API's navigate event
+  // fires for location.reload()) and one that has been shown (pageshow,
+  // also on a restore from the back/forward cache, before which a restored
+  // page has not yet caught up with storage).
+  // (Polled on a timer: polling by animation frame makes every waiting
+  // page draw frames, which cost more than the checks.)
+  const settle = () => quiet(page);
+  const quiet = async (page) => {
     for (let attempt = 1; ; attempt++) {
       try {
-        // (Not waitForLoadState: a page restored from the cache fires no load event.)
-        await page.waitForFunction(() => document.readyState === "complete");
-        await ready(page);
-        break;
+        await page.waitForFunction(() => window.__shown && !window.__leaving && window.Biscoito && document.getElementById("biscoito"), null, { polling: 10 });
+        // One task later: a storage event queued meanwhile (another tab's
+        // change, or those Chromium replays on a restore) has been handled.
+        const leaving = await page.evaluate(() => new Promise((r) => setTimeout(() => r(!!window.__leaving), 0)));
+        if (!leaving) break;
       } catch (e) {
-        if (attempt === 5) throw e;
-        await page.waitForTimeout(300);
+        if (attempt === 5 || !/destroyed|navigat/.test(e.message)) throw e;
       }
     }
-    await page.waitForTimeout(120);
   };
   // A page of revision `rev` (with the storage and GPC it had) loads, or is
   // shown again from the back/forward cache: it takes a stored record of
@@ -144,10 +193,12 @@ async function runSession(steps) {
     }
     m.gaLicense = !!m.consent?.analytics;
   };
-  const dialogChoice = async (label) => {
+  // Buttons and switches are found by their data-action and id, not by role
+  // and name: role queries cost more CPU than the rest of a step, and the
+  // interface tests prove the roles and names.
+  const dialogChoice = async (action) => {
     await page.evaluate(() => Biscoito.showPreferences());
-    const dialog = page.getByRole("dialog");
-    await dialog.getByRole("button", { name: label, exact: true }).click();
+    await page.locator(`#biscoito .dialog [data-action=${action}]`).click();
   };
 
   try {
@@ -182,29 +233,27 @@ async function runSession(steps) {
           break;
         }
         case "accept":
-          if (await page.getByRole("button", { name: "Aceitar todos" }).count() && m.consent === null) {
-            await page.getByRole("button", { name: "Aceitar todos" }).click();
-          } else await dialogChoice(await text(page, "acceptAll"));
+          if (m.consent === null) await page.locator("#biscoito .banner [data-action=accept-all]").click();
+          else await dialogChoice("accept-all");
           choose(ALL);
           break;
         case "reject":
-          if (m.consent === null) await page.getByRole("button", { name: await text(page, "rejectAll"), exact: true }).first().click();
-          else await dialogChoice(await text(page, "rejectAll"));
+          if (m.consent === null) await page.locator("#biscoito .banner [data-action=reject-all]").click();
+          else await dialogChoice("reject-all");
           choose(NONE);
           break;
         case "custom": {
           await page.evaluate(() => Biscoito.showPreferences());
-          const dialog = page.getByRole("dialog");
-          for (const [id, name] of [["analytics", /Estatísticas|Statistics|Estadísticas/], ["videos", /Vídeos|Videos/]]) {
-            await dialog.getByRole("switch", { name }).setChecked(s.on[id]);
+          for (const id of ["analytics", "videos"]) {
+            await page.locator(`#biscoito .dialog #bsc-switch-${id}`).setChecked(s.on[id]);
           }
-          await dialog.getByRole("button", { name: await text(page, "save"), exact: true }).click();
+          await page.locator("#biscoito .dialog [data-action=save]").click();
           choose(s.on);
           break;
         }
         case "revoke":
           if (m.consent === null) continue;
-          await dialogChoice(await text(page, "rejectAll"));
+          await dialogChoice("reject-all");
           choose(NONE);
           break;
         case "language":
@@ -215,15 +264,15 @@ async function runSession(steps) {
           const other = await context.newPage();
           m.servedRev = m.rev;
           await other.goto(url());
-          await ready(other);
+          await quiet(other);
           await other.evaluate((yes) => (yes ? Biscoito.acceptAll() : Biscoito.rejectAll()), s.accept);
           // Chromium propagates localStorage between tabs asynchronously; a
           // person switches tabs slower than that, so wait until it arrived.
           // The other tab reloads itself if its own revocation hit a running tag.
-          const written = await other.evaluate(() => localStorage.getItem("biscoito-consent"))
-            .catch(async () => { await other.waitForTimeout(300); await ready(other); return other.evaluate(() => localStorage.getItem("biscoito-consent")); });
+          await quiet(other);
+          const written = await other.evaluate(() => localStorage.getItem("biscoito-consent"));
           // (A revocation may reload this page meanwhile; settle() below waits for it.)
-          await page.waitForFunction((v) => localStorage.getItem("biscoito-consent") === v, written).catch(() => {});
+          await page.waitForFunction((v) => localStorage.getItem("biscoito-consent") === v, written, { polling: 10 }).catch(() => {});
           await other.close();
           const decisions = s.accept ? ALL : NONE;
           writeStored(false, { rev: m.rev, decisions });
@@ -258,7 +307,7 @@ async function runSession(steps) {
       let problem;
       for (let attempt = 1; ; attempt++) {
         try {
-          problem = await check(page, context, m, requests, navigations);
+          problem = await check(page, context, m, requests, lane.navigations);
           break;
         } catch (e) {
           // A reload that started after settle() (a revocation from another tab).
@@ -271,21 +320,26 @@ async function runSession(steps) {
     if (errors.length) return `page errors: ${errors.join("; ")}`;
     return null;
   } catch (e) {
+    lane.broken = true; // whatever it was doing may still be going on: use a new one
     return `threw: ${e.message.split("\n")[0]}`;
-  } finally {
-    await context.close();
   }
 }
 
-const LABELS = {
-  "pt-BR": { acceptAll: "Aceitar todos", rejectAll: "Rejeitar todos", save: "Salvar minhas escolhas" },
-  en: { acceptAll: "Accept all", rejectAll: "Reject all", save: "Save my choices" },
-  es: { acceptAll: "Aceptar todas", rejectAll: "Rechazar todas", save: "Guardar mis elecciones" },
-};
-
-async function text(page, key) {
-  const lang = await page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelector(".root").getAttribute("lang"));
-  return LABELS[lang][key];
+/** Runs sessions one after the other, each in a lane, renewed when worn. */
+function laneRunner() {
+  let lane = null;
+  return {
+    async run(steps) {
+      if (lane && (lane.broken || lane.sessions >= LANE_SESSIONS)) await this.close();
+      lane ??= await openLane();
+      lane.sessions++;
+      return runSession(steps, lane);
+    },
+    async close() {
+      await lane?.context.close();
+      lane = null;
+    },
+  };
 }
 
 async function check(page, context, m, requests, navigations) {
@@ -313,19 +367,21 @@ async function check(page, context, m, requests, navigations) {
   if (!allowed.videos) {
     if (thisView.some((r) => !GOOGLE.test(r.host))) return "the video loaded without consent";
     if (view.video) return "the video frame has a src without consent";
+    // A frame can show the video with no src: one restored from history.
+    if (page.frames().some((f) => f.url().includes("youtube"))) return "a frame shows the video without consent";
   }
   if (view.measured > 1) return `the gated script ran ${view.measured} times in one page view`;
   return null;
 }
 
-async function shrink(steps) {
+async function shrink(steps, runner) {
   let best = steps;
   let shrunk = true;
   while (shrunk) {
     shrunk = false;
     for (let i = 1; i < best.length; i++) {
       const candidate = best.filter((_, j) => j !== i);
-      if (await runSession(candidate)) {
+      if (await runner.run(candidate)) {
         best = candidate;
         shrunk = true;
         break;
@@ -355,9 +411,14 @@ const REGRESSIONS = [
 ];
 
 test("sequences that once failed agree with the consent model", async () => {
-  for (const [n, steps] of REGRESSIONS.entries()) {
-    const failure = await runSession(steps);
-    assert.equal(failure, null, `regression ${n}: ${JSON.stringify(steps)}`);
+  const runner = laneRunner();
+  try {
+    for (const [n, steps] of REGRESSIONS.entries()) {
+      const failure = await runner.run(steps);
+      assert.equal(failure, null, `regression ${n}: ${JSON.stringify(steps)}`);
+    }
+  } finally {
+    await runner.close();
   }
 });
 
@@ -369,20 +430,27 @@ test(`${SESSIONS} random sessions of ${STEPS} steps agree with the consent model
   const started = Date.now();
   let next = 0;
   let firstFailure = null;
-  // Each worker takes the next session in its own browser context; the first
-  // failure stops them all, and is shrunk alone.
+  // Each worker takes the next session in its own lane; the first failure
+  // stops them all, and is shrunk alone.
   const worker = async () => {
-    while (next < sessions.length && !firstFailure) {
-      const n = next++;
-      const failure = await runSession(sessions[n]);
-      if (failure && !firstFailure) firstFailure = { n, failure };
+    const runner = laneRunner();
+    try {
+      while (next < sessions.length && !firstFailure) {
+        const n = next++;
+        const failure = await runner.run(sessions[n]);
+        if (failure && !firstFailure) firstFailure = { n, failure };
+      }
+    } finally {
+      await runner.close();
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, worker));
   if (firstFailure) {
     const { n, failure } = firstFailure;
-    const shortest = await shrink(sessions[n]);
-    const again = await runSession(shortest);
+    const runner = laneRunner();
+    const shortest = await shrink(sessions[n], runner);
+    const again = await runner.run(shortest);
+    await runner.close();
     assert.fail(`seed ${SEED}, session ${n}: ${failure}\nshortest failing sequence (${shortest.length} steps): ${JSON.stringify(shortest)}\n` +
       (again ? `which fails with: ${again}` : "which passed when run again: the failure did not reproduce (timing?)"));
   }
