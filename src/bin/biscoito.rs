@@ -1,5 +1,5 @@
 //! The native `biscoito` command. Each subcommand only wires flags to the
-//! library: `engine` (check, schema, reference) and `scan`.
+//! library: `engine` (check, schema, reference, import-govbr) and `scan`.
 //!
 //! Exit codes, stable for CI: 0 clean; 1 findings (config errors or
 //! compliance findings for `check`; violation, missing or broken for
@@ -9,7 +9,7 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use biscoito::engine::schema::generate;
-    use biscoito::engine::{config, json, lint};
+    use biscoito::engine::{config, govbr, json, lint};
     use biscoito::scan::{self, report, write_config, CannotRun, Options, Progress};
     use clap::{Parser, Subcommand, ValueEnum};
     use std::io::IsTerminal;
@@ -43,6 +43,12 @@ mod cli {
         /// "Rejeitar todos" and after "Aceitar todos" (exit 0 clean, 1 violation,
         /// missing or broken, 2 could not run).
         Scan(ScanArgs),
+        /// Turn a gov.br Design System cookie bar configuration (br-cookiebar
+        /// JSON) into a Biscoito config on stdout; what has no place in it,
+        /// and what the old setup lacked, go to stderr (exit 0 written, 1 not
+        /// a br-cookiebar configuration, 2 unreadable).
+        #[command(name = "import-govbr")]
+        ImportGovbr { cookiebar: PathBuf },
     }
 
     #[derive(clap::Args)]
@@ -112,6 +118,7 @@ mod cli {
             Command::Schema => print!("{}", generate::json_schema()),
             Command::Reference { lang } => print!("{}", generate::reference(&lang)),
             Command::Scan(args) => scan_command(args),
+            Command::ImportGovbr { cookiebar } => import_govbr(&cookiebar),
         }
     }
 
@@ -158,6 +165,52 @@ mod cli {
             findings.len()
         );
         exit(1);
+    }
+
+    fn print_findings(path: &str, heading: &str, findings: &[lint::Finding]) {
+        for f in findings {
+            eprintln!(
+                "{path}: {heading}: {}:\n  pt-BR: {}\n  en: {}",
+                f.path, f.pt_br, f.en
+            );
+        }
+    }
+
+    fn import_govbr(path: &PathBuf) {
+        let text = read(path);
+        let path = path.display().to_string();
+        let imported = json::parse(&text)
+            .map_err(|e| format!("not valid JSON: {e}"))
+            .and_then(|value| govbr::import(&value));
+        let imported = imported.unwrap_or_else(|e| {
+            eprintln!("{path}: {e}");
+            exit(1);
+        });
+        let output = json::to_pretty(&imported.config);
+        // What is written must be what the banner accepts: the same reader.
+        let written = json::parse(&output).expect("the importer writes JSON");
+        let config = match config::from_value(&written) {
+            Ok(config) => config,
+            Err(problems) => {
+                for p in &problems {
+                    eprintln!("{path}: the imported config would be refused: {}", p.line());
+                }
+                exit(1);
+            }
+        };
+        print!("{output}");
+        print_findings(&path, "not imported", &imported.unmapped);
+        print_findings(&path, "old setup", &imported.old_setup);
+        let findings = lint::lint(&written);
+        print_findings(&path, "compliance (biscoito check)", &findings);
+        let cookies: usize = config.categories.iter().map(|c| c.cookies.len()).sum();
+        eprintln!(
+            "{path}: imported {} categories and {cookies} cookies; {} item(s) not imported, {} note(s) on the old setup, {} compliance finding(s) left to fix",
+            config.categories.len(),
+            imported.unmapped.len(),
+            imported.old_setup.len(),
+            findings.len()
+        );
     }
 
     fn scan_command(args: ScanArgs) {

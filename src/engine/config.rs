@@ -625,7 +625,7 @@ fn is_identifier(s: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-fn is_cookie_token(s: &str) -> bool {
+pub fn is_cookie_token(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 128
         && s.bytes()
