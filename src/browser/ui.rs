@@ -9,7 +9,7 @@ use web_sys::{
     CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
 };
 
-use crate::engine::config::{Config, Layout, Scheme};
+use crate::engine::config::{Config, Layout, Preset, Scheme, GOVBR_CSS};
 use crate::engine::html;
 use crate::engine::i18n::Lang;
 use crate::engine::record::Record;
@@ -56,6 +56,9 @@ fn slot(document: &Document, parent: &Element, class: &str) -> Option<Element> {
 /// break out of the declaration.
 fn theme_css(config: &Config) -> String {
     let mut css = String::new();
+    if let Some(Preset::Govbr) = config.theme.preset {
+        css.push_str(GOVBR_CSS);
+    }
     // The maintainer's accent is for the light theme, where validation
     // checked it against white; the dark theme keeps its own readable accent.
     if let Some(accent) = &config.theme.accent {

@@ -160,11 +160,44 @@ impl SameSite {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Theme {
     pub scheme: Scheme,
+    /// A look to start from; `accent`, `radius` and `font` still override it.
+    pub preset: Option<Preset>,
     /// `#rrggbb` or `#rgb`: the colour of the buttons and links.
     pub accent: Option<String>,
     pub radius_px: Option<u64>,
     pub font: Option<String>,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// The gov.br Design System (Padrão Digital de Governo, `@govbr-ds/core`).
+    Govbr,
+}
+
+/// The dark colours of the gov.br preset, in two places of [`GOVBR_CSS`].
+macro_rules! govbr_dark {
+    () => {
+        "--bsc-bg:#071d41;--bsc-fg:#fff;--bsc-muted:#c5d4eb;--bsc-accent:#c5d4eb;--bsc-on-accent:#071d41;--bsc-line:#7292c7;--bsc-focus:#ffbe2e"
+    };
+}
+
+/// The gov.br preset as the banner's custom properties: light on the host
+/// and in a forced light scheme, dark where the visitor's system asks for it
+/// or the site forces it. The design system's tokens: light pure-0, gray-80,
+/// gray-60, blue-warm-vivid-70 (its interactive colour), gray-40 and
+/// gold-vivid-40 (its focus ring); dark blue-warm-vivid-90, pure-0,
+/// blue-warm-20, blue-warm-40 and gold-vivid-20; pill buttons, 8 px
+/// corners, a dashed focus ring, Rawline (or Raleway) when the page has it.
+/// A native test holds every pair to the contrast Biscoito guarantees.
+pub const GOVBR_CSS: &str = concat!(
+    ":host,.root[data-scheme=light]{--bsc-bg:#fff;--bsc-fg:#333;--bsc-muted:#636363;--bsc-accent:#1351b4;--bsc-on-accent:#fff;--bsc-line:#888;--bsc-focus:#c2850c;",
+    "--bsc-radius:8px;--bsc-btn-radius:100em;--bsc-focus-style:dashed;--bsc-font:Rawline,Raleway,sans-serif}",
+    "@media (prefers-color-scheme:dark){:host{",
+    govbr_dark!(),
+    "}}.root[data-scheme=dark]{",
+    govbr_dark!(),
+    "}"
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Scheme {
@@ -1119,6 +1152,12 @@ fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme
             _ => f.report("scheme", "must be \"auto\", \"light\" or \"dark\""),
         }
     }
+    if let Some(preset) = f.string("preset") {
+        match preset {
+            "govbr" => theme.preset = Some(Preset::Govbr),
+            _ => f.report("preset", "must be \"govbr\""),
+        }
+    }
     if let Some(accent) = f.string("accent") {
         if !is_hex_colour(accent) {
             f.report("accent", "must be a colour written #rgb or #rrggbb");
@@ -1280,6 +1319,53 @@ mod tests {
                 "categories[0].hosts[5]"
             ]
         );
+    }
+
+    #[test]
+    fn the_govbr_preset_meets_the_contrast_biscoito_guarantees() {
+        // The light block, then the dark one (the forced dark block repeats it).
+        let blocks: Vec<&str> = GOVBR_CSS
+            .split('{')
+            .filter_map(|b| b.split('}').next())
+            .filter(|b| b.contains("--bsc-bg"))
+            .collect();
+        assert_eq!(blocks.len(), 3);
+        assert_eq!(blocks[1], blocks[2]);
+        for block in &blocks[..2] {
+            let colour = |name: &str| {
+                let value = block
+                    .split(';')
+                    .find_map(|d| d.strip_prefix(name)?.strip_prefix(':'))
+                    .unwrap();
+                assert!(is_hex_colour(value), "{name}: {value}");
+                luminance(value)
+            };
+            let background = colour("--bsc-bg");
+            // Text and links (WCAG 1.4.3), then borders and the focus ring (1.4.11).
+            for (name, least) in [
+                ("--bsc-fg", 4.5),
+                ("--bsc-muted", 4.5),
+                ("--bsc-accent", 4.5),
+                ("--bsc-line", 3.0),
+                ("--bsc-focus", 3.0),
+            ] {
+                assert!(
+                    contrast(colour(name), background) >= least,
+                    "{name} in {block}"
+                );
+            }
+            assert!(
+                contrast(colour("--bsc-on-accent"), colour("--bsc-accent")) >= 4.5,
+                "{block}"
+            );
+        }
+        let config =
+            from_value(&parse(r#"{"theme": {"preset": "govbr", "radius": 4}}"#).unwrap()).unwrap();
+        assert_eq!(config.theme.preset, Some(Preset::Govbr));
+        assert_eq!(config.theme.radius_px, Some(4));
+        let problems =
+            from_value(&parse(r#"{"theme": {"preset": "material"}}"#).unwrap()).unwrap_err();
+        assert_eq!(problems[0].path, "theme.preset");
     }
 
     #[test]

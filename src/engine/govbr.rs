@@ -769,13 +769,11 @@ mod tests {
 
     #[test]
     fn a_warning_is_pressure_only_where_something_can_be_refused() {
-        let imported = run(
-            r#"[{"lang": "pt-br", "cookieGroups": [
+        let imported = run(r#"[{"lang": "pt-br", "cookieGroups": [
                 {"groupId": "necessarios", "groupName": "N", "groupOptOut": false, "groupAlertMessage": "!",
                  "cookieList": [{"cookieName": "s", "alertMessage": "!"}]},
                 {"groupId": "estatisticas", "groupName": "E", "groupOptOut": true, "groupAlertMessage": "!",
-                 "cookieList": [{"cookieName": "_ga", "cookieOptOut": true, "alertMessage": "!"}]}]}]"#,
-        );
+                 "cookieList": [{"cookieName": "_ga", "cookieOptOut": true, "alertMessage": "!"}]}]}]"#);
         let (unmapped, old) = (paths(&imported.unmapped), paths(&imported.old_setup));
         assert!(unmapped.contains(&"[0].cookieGroups[0].groupAlertMessage"));
         assert!(unmapped.contains(&"[0].cookieGroups[0].cookieList[0].alertMessage"));

@@ -253,6 +253,12 @@ const THEME: &[Field] = &[
         "Esquema de cores; auto segue o sistema do visitante.",
     ),
     field(
+        "preset",
+        Shape::Choice { options: &["govbr"], default: None },
+        "A look to start from: \"govbr\" is the gov.br Design System's (its colours in both schemes, rounded buttons, dashed gold focus ring, the Rawline font when the page has it). accent, radius and font still override it.",
+        "Uma aparência de partida: \"govbr\" é a do Padrão Digital de Governo (suas cores nos dois esquemas, botões arredondados, foco tracejado dourado, a fonte Rawline quando a página a tem). accent, radius e font ainda a substituem.",
+    ),
+    field(
         "accent",
         Shape::Text { pattern: Some("^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"), example: "#1d4f91" },
         "Button and link colour of the light scheme; must contrast at least 4.5:1 with white.",

@@ -2,8 +2,10 @@
 // bar configuration, read from the design system's npm package (a dev
 // dependency of these tests only; nothing of it ships): the output is a
 // config the schema and `biscoito check` accept, and what the old setup
-// lacked is said.
-import { test } from "node:test";
+// lacked is said. Then the demo agency built like a gov.br page
+// (www/agencia/), on the "govbr" preset and an imported config: its look,
+// axe, reflow, its choices, and its screenshots for the docs.
+import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
@@ -12,6 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
+import { start, visitor, ready } from "./helpers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = process.env.BISCOITO_BIN || join(root, "target", "debug", "biscoito");
@@ -23,6 +26,10 @@ function designSystemSample() {
   const require = createRequire(import.meta.url);
   return require("@govbr-ds/core/dist/components/cookiebar/jsonData.js").default;
 }
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env.close(); });
 
 function biscoito(...args) {
   const run = spawnSync(BIN, args, { encoding: "utf8" });
@@ -83,4 +90,116 @@ test("import-govbr says clearly when the input is not a cookie bar configuration
   run = biscoito("import-govbr", join(dir, "missing.json"));
   assert.equal(run.status, 2);
   assert.match(run.stderr, /cannot read/);
+});
+
+const require = createRequire(import.meta.url);
+const AGENCY = "/agencia/";
+
+/** axe's WCAG 2.2 AA violations on the page (the banner's shadow root included), as "rule: nodes". */
+async function axeViolations(page) {
+  await page.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+/** Computed styles of the banner's accept button and of the banner. */
+const looks = (page) => page.evaluate(() => {
+  const root = document.getElementById("biscoito").shadowRoot;
+  const button = getComputedStyle(root.querySelector(".banner [data-action=accept-all]"));
+  const banner = getComputedStyle(root.querySelector(".banner"));
+  return { face: button.backgroundColor, text: button.color, radius: parseFloat(button.borderTopLeftRadius),
+    height: parseFloat(button.height), font: button.fontFamily, background: banner.backgroundColor };
+});
+
+test("the agency portal's config is what import-govbr makes of its cookiebar.json", async () => {
+  const run = biscoito("import-govbr", join(root, "www", "agencia", "cookiebar.json"));
+  assert.equal(run.status, 0, run.stderr);
+  const imported = JSON.parse(run.stdout);
+  for (const file of ["index.html", "privacidade.html"]) {
+    const html = readFileSync(join(root, "www", "agencia", file), "utf8");
+    const config = JSON.parse(/<script type="application\/json" id="biscoito-config">([^]*?)<\/script>/.exec(html)[1]);
+    const { theme, googleAnalytics, ...rest } = config;
+    assert.deepEqual(rest, imported, `${file}: the imported config, unchanged`);
+    assert.deepEqual(theme, { preset: "govbr" });
+    assert.deepEqual(googleAnalytics.consentMode, { analytics_storage: ["estatisticas"] });
+  }
+  // Its old cookie bar pre-selected statistics and had no reject-all: said, not carried.
+  assert.match(run.stderr, /old setup: \[0\]\.cookieGroups\[1\]\.groupSelected:/);
+  assert.match(run.stderr, /0 compliance finding\(s\) left to fix/);
+});
+
+test("the agency portal looks like gov.br in both schemes, passes axe and reflows at 320 px", async () => {
+  for (const [scheme, background, face] of [["light", "rgb(255, 255, 255)", "rgb(19, 81, 180)"], ["dark", "rgb(7, 29, 65)", "rgb(197, 212, 235)"]]) {
+    const { context, page, outside } = await visitor(env, { colorScheme: scheme });
+    await page.goto(env.base + AGENCY);
+    await ready(page);
+    await page.getByRole("button", { name: "Rejeitar todos" }).waitFor();
+    assert.ok(await page.getByRole("heading", { name: "Cookies no portal da Agência" }).isVisible(), "the imported title");
+    for (const name of ["Aceitar todos", "Rejeitar todos", "Definir cookies"]) {
+      assert.ok(await page.getByRole("button", { name, exact: true }).isVisible(), name);
+    }
+    const look = await looks(page);
+    assert.equal(look.background, background, scheme);
+    assert.equal(look.face, face, scheme);
+    assert.ok(look.radius >= look.height / 2, `pill-shaped buttons: ${JSON.stringify(look)}`);
+    assert.match(look.font, /^Rawline, Raleway, sans-serif$/);
+    assert.deepEqual(await axeViolations(page), [], `${scheme}: the banner`);
+    // The focus ring of gov.br: dashed.
+    await page.keyboard.press("Tab");
+    await page.keyboard.press("Tab");
+    const ring = await page.evaluate(() => {
+      const active = document.getElementById("biscoito").shadowRoot.activeElement;
+      return active && getComputedStyle(active).outlineStyle;
+    });
+    assert.equal(ring, "dashed");
+    await page.getByRole("button", { name: "Definir cookies", exact: true }).click();
+    await page.getByRole("dialog").waitFor();
+    const unchecked = await page.getByRole("dialog").getByRole("switch", { name: /Estatísticas/ }).isChecked();
+    assert.equal(unchecked, false, "the group the old cookie bar pre-selected starts off");
+    assert.deepEqual(await axeViolations(page), [], `${scheme}: the preferences dialog`);
+    assert.deepEqual(outside, [], "nothing requested from another site before a choice");
+    await context.close();
+  }
+  const { context, page } = await visitor(env, { viewport: { width: 320, height: 640 } });
+  await page.goto(env.base + AGENCY);
+  await ready(page);
+  await page.getByRole("button", { name: "Rejeitar todos" }).waitFor();
+  const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(width[0] <= width[1], `no sideways scrolling at 320 px: ${width}`);
+  await context.close();
+});
+
+test("on the agency portal, accepting loads statistics and Google Analytics, and rejecting loads neither", async () => {
+  for (const [button, runs] of [["Aceitar todos", true], ["Rejeitar todos", false]]) {
+    const { context, page, google } = await visitor(env);
+    await page.goto(env.base + AGENCY);
+    await ready(page);
+    await page.getByRole("button", { name: button, exact: true }).click();
+    if (runs) await page.waitForFunction(() => window.contadorDeVisitas === 1);
+    else await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.contadorDeVisitas ?? 0), runs ? 1 : 0, button);
+    assert.equal(google.some((u) => u.includes("googletagmanager.com/gtag/js?id=G-AGENCIA001")), runs, button);
+    const record = await page.evaluate(() => Biscoito.consent());
+    assert.deepEqual(record.decisions, { necessarios: true, estatisticas: runs });
+    await context.close();
+  }
+});
+
+test("screenshots of the agency portal for the docs", async () => {
+  const dir = join(root, "docs", "screenshots");
+  for (const [name, viewport, layer] of [["agencia-banner-desktop", { width: 1280, height: 720 }, "banner"],
+    ["agencia-preferences-320", { width: 320, height: 640 }, "preferences"]]) {
+    const { context, page } = await visitor(env, { viewport, colorScheme: "light", reducedMotion: "reduce" });
+    await page.goto(env.base + AGENCY);
+    await ready(page);
+    await page.getByRole("button", { name: "Rejeitar todos" }).waitFor();
+    if (layer === "preferences") {
+      await page.getByRole("button", { name: "Definir cookies", exact: true }).click();
+      await page.getByRole("dialog").waitFor();
+    }
+    await page.screenshot({ path: join(dir, `${name}.png`) });
+    await context.close();
+  }
 });
