@@ -94,7 +94,8 @@ async function openLane() {
     return route.fulfill({ contentType: "text/html", body: "<title>player</title>" });
   });
   lane.page = await context.newPage();
-  lane.page.setDefaultTimeout(5000);
+  // Generous: on a loaded two-core machine a page load has taken over 5 s.
+  lane.page.setDefaultTimeout(10000);
   lane.page.on("framenavigated", (frame) => { if (frame === lane.page.mainFrame()) lane.navigations++; });
   lane.page.on("pageerror", (e) => lane.errors.push(e.message));
   return lane;
@@ -170,6 +171,10 @@ async function runSession(steps, lane) {
         // change, or those Chromium replays on a restore) has been handled.
         const leaving = await page.evaluate(() => new Promise((r) => setTimeout(() => r(!!window.__leaving), 0)));
         if (!leaving) break;
+        // A navigation that started but never replaced this document (one
+        // superseded by another) must not hold the flag up forever.
+        await page.waitForFunction(() => !window.__leaving, null, { polling: 50, timeout: 2000 })
+          .catch(() => page.evaluate(() => { window.__leaving = false; }));
       } catch (e) {
         if (attempt === 5 || !/destroyed|navigat/.test(e.message)) throw e;
       }
