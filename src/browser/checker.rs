@@ -6,7 +6,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 
 use super::parse_json;
-use crate::engine::{config, html, lint};
+use crate::engine::{config, govbr, html, json, lint};
 
 fn set(target: &Object, key: &str, value: &JsValue) {
     let _ = Reflect::set(target, &key.into(), value);
@@ -19,7 +19,7 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 pub fn check(text: &str) -> JsValue {
     let out = Object::new();
     let errors = Array::new();
-    let findings = Array::new();
+    let mut findings = Array::new();
     match parse_json(text) {
         Err(message) => {
             let mut line = String::from("biscoito config: not valid JSON: ");
@@ -32,17 +32,40 @@ pub fn check(text: &str) -> JsValue {
                     errors.push(&problem.line().into());
                 }
             }
-            for finding in lint::lint(&value) {
-                let item = Object::new();
-                set(&item, "path", &finding.path.into());
-                set(&item, "ptBR", &finding.pt_br.into());
-                set(&item, "en", &finding.en.into());
-                findings.push(&item);
-            }
+            findings = findings_array(&lint::lint(&value));
         }
     }
     set(&out, "errors", &errors);
     set(&out, "findings", &findings);
+    out.into()
+}
+
+fn findings_array(findings: &[lint::Finding]) -> Array {
+    let out = Array::new();
+    for finding in findings {
+        let item = Object::new();
+        set(&item, "path", &finding.path.as_str().into());
+        set(&item, "ptBR", &finding.pt_br.into());
+        set(&item, "en", &finding.en.into());
+        out.push(&item);
+    }
+    out
+}
+
+/// Reads a gov.br Design System cookie bar configuration (br-cookiebar JSON)
+/// the way `biscoito import-govbr` does. Returns `{ config, notImported,
+/// oldSetup }` (the config as indented JSON text), or `{ error }`.
+#[wasm_bindgen(js_name = importGovbr, unchecked_return_type = "ImportResult")]
+pub fn import_govbr(text: &str) -> JsValue {
+    let out = Object::new();
+    match parse_json(text).and_then(|value| govbr::import(&value)) {
+        Ok(imported) => {
+            set(&out, "config", &json::to_pretty(&imported.config).into());
+            set(&out, "notImported", &findings_array(&imported.unmapped));
+            set(&out, "oldSetup", &findings_array(&imported.old_setup));
+        }
+        Err(message) => set(&out, "error", &message.into()),
+    }
     out.into()
 }
 
@@ -71,8 +94,12 @@ pub fn snippet(text: &str, script_url: &str) -> Option<String> {
 
 #[wasm_bindgen(typescript_custom_section)]
 const CHECK_RESULT: &str = r#"
+export interface Finding { path: string; ptBR: string; en: string }
 export interface CheckResult {
   errors: string[];
-  findings: { path: string; ptBR: string; en: string }[];
+  findings: Finding[];
 }
+export type ImportResult =
+  | { config: string; notImported: Finding[]; oldSetup: Finding[] }
+  | { error: string };
 "#;

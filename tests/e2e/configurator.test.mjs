@@ -91,6 +91,31 @@ test("the form edits the JSON and the JSON fills the form", async () => {
   await context.close();
 });
 
+test("a pasted br-cookiebar JSON (gov.br) becomes a Biscoito config, with what it left out listed, and passes axe", async () => {
+  const { context, page } = await open();
+  await page.fill("#json", await readFile(new URL("../../www/agencia/cookiebar.json", import.meta.url), "utf8"));
+  await page.waitForFunction(() => document.getElementById("importacao").textContent.includes("Importado"));
+  const config = JSON.parse(await page.inputValue("#json"));
+  assert.deepEqual(config.categories.map((c) => [c.id, !!c.required]), [["necessarios", true], ["estatisticas", false]]);
+  assert.equal(config.policyUrl, "/agencia/privacidade.html");
+  assert.equal(await page.isChecked("input[value=analytics]"), false, "the form follows the imported config");
+  const notes = await page.innerText("#importacao");
+  assert.match(notes, /\[0\]\.cookieGroups\[1\]\.groupSelected: Grupo opcional pré-selecionado/);
+  assert.match(notes, /\[0\]\.acceptButton: Não importado/);
+  await page.waitForFunction(() => document.getElementById("resultado").textContent.includes("sem pontos de atenção"));
+  await previewBanner(page, "Cookies no portal da Agência");
+  await page.addScriptTag({ content: await readFile(require.resolve("axe-core/axe.min.js"), "utf8") });
+  const violations = await page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  });
+  assert.deepEqual(violations, []);
+  // Something that only looks like one is said, not imported.
+  await page.fill("#json", JSON.stringify([{ lang: "pt-br" }]));
+  await page.waitForFunction(() => document.getElementById("importacao").textContent.includes("não foi possível importá-la"));
+  await context.close();
+});
+
 test("the copied snippet works on a real page, even with </script> in a text", async () => {
   const { context, page } = await open();
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: env.base });

@@ -2,7 +2,7 @@
 // preview, the findings and the snippet. Checking and writing the snippet
 // are Rust (src/browser/checker.rs, the same validator and lint as
 // `biscoito check`); this file only moves values between the page and it.
-import init, { check, snippet } from "/checker/biscoito.js";
+import init, { check, importGovbr, snippet } from "/checker/biscoito.js";
 
 const $ = (id) => document.getElementById(id);
 const form = $("comum");
@@ -117,9 +117,30 @@ form.addEventListener("input", () => {
   json.value = JSON.stringify(formToConfig(config), null, 2);
   later();
 });
+// A pasted gov.br Design System cookie bar configuration (an array of
+// languages, or one object with cookieGroups) is imported as
+// `biscoito import-govbr` would, and what it left out is listed.
+function importIfCookiebar(parsed) {
+  const cookiebar = Array.isArray(parsed) || (parsed && typeof parsed === "object" && "cookieGroups" in parsed);
+  if (!cookiebar) return parsed;
+  const result = importGovbr(json.value);
+  const box = $("importacao");
+  if (result.error) {
+    box.replaceChildren(list("Parece uma configuração do br-cookiebar (gov.br), mas não foi possível importá-la:", [result.error], "erro"));
+    return parsed;
+  }
+  json.value = result.config;
+  box.replaceChildren(
+    list(`Importado do br-cookiebar (gov.br). O que a configuração antiga fazia contra a LGPD ou o guia da ANPD (${result.oldSetup.length}):`,
+      result.oldSetup.map((f) => `${f.path}: ${f.ptBR}`), "achado"),
+    list(`Sem lugar no Biscoito, não importado (${result.notImported.length}):`,
+      result.notImported.map((f) => `${f.path}: ${f.ptBR}`), "nota"));
+  return JSON.parse(result.config);
+}
+
 json.addEventListener("input", () => {
   try {
-    const config = JSON.parse(json.value);
+    const config = importIfCookiebar(JSON.parse(json.value));
     if (config && typeof config === "object" && !Array.isArray(config)) configToForm(config);
   } catch { /* the findings say what is wrong */ }
   later();
