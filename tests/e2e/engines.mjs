@@ -115,18 +115,26 @@ export function coreFlows(engine, open, contacted, { openForBackForward = open }
   // cache, or a reload) gives each frame the address it last showed, not its
   // src: an embed released before a refusal must not come back that way.
   const videoContacted = () => contacted.filter((h) => /youtube/.test(h));
-  flow("Back to a page loads no embed refused meanwhile, from the cache or not", async (b) => {
+  /** Page A of www/test/historico.html, its video accepted and loaded. */
+  const videoShownOnA = async (b) => {
     await b.go("/test/historico.html?pagina=a");
     await b.ready();
     await b.click("[data-action=accept-all]");
     await b.until("return !!document.querySelector('iframe[src]')", "the video released on A");
     await pause(300);
+  };
+  /** Reject all from the preferences dialog. */
+  const rejectInDialog = async (b) => {
+    await b.run("Biscoito.showPreferences()");
+    await b.click(".dialog [data-action=reject-all]");
+  };
+  flow("Back to a page loads no embed refused meanwhile, from the cache or not", async (b) => {
+    await videoShownOnA(b);
     assert.deepEqual([...new Set(videoContacted())], ["www.youtube-nocookie.com"], "the video was requested after the choice");
     await b.clickPage("#pagina-b");
     await b.until(onPage("b"), "on B");
     await b.ready();
-    await b.run("Biscoito.showPreferences()");
-    await b.click(".dialog [data-action=reject-all]");
+    await rejectInDialog(b);
     await b.until(`${onPage("b")} && Biscoito.consent()?.method === 'reject-all'`, "refused on B");
     await pause(300);
     contacted.length = 0;
@@ -138,15 +146,10 @@ export function coreFlows(engine, open, contacted, { openForBackForward = open }
   });
 
   flow("revoking reloads the page without the embeds it had released", async (b) => {
-    await b.go("/test/historico.html?pagina=a");
-    await b.ready();
-    await b.click("[data-action=accept-all]");
-    await b.until("return !!document.querySelector('iframe[src]')", "the video released");
+    await videoShownOnA(b);
     await b.run("window.samePageAsBefore = true");
-    await pause(300);
     contacted.length = 0;
-    await b.run("Biscoito.showPreferences()");
-    await b.click(".dialog [data-action=reject-all]");
+    await rejectInDialog(b);
     await b.until(`${onPage("a")} && !window.samePageAsBefore && Biscoito.accepted('videos') === false`, "reloaded without the video");
     await pause(500);
     assert.deepEqual(videoContacted(), [], "the video was not requested again");
