@@ -57,9 +57,9 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> (Vec<Stri
 /// Gives a released embed its address. An iframe is loaded as a copy made
 /// by script rather than in place: a browser loading the page again from
 /// its history (Back when the page was not kept in the back/forward cache,
-/// and in Firefox a reload) sends each frame the markup put there to the
+/// and in Firefox a reload) sends each frame written in the markup to the
 /// address that frame last showed, whatever its src says, and so would load
-/// the embed again after a refusal; frames made by script are not restored.
+/// the embed again after a refusal. Frames made by script are not restored.
 fn load_embed(embed: &Element, src: &str) {
     let copy = embed
         .tag_name()

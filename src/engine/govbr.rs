@@ -122,8 +122,8 @@ pub fn import(input: &Value) -> Result<Imported, String> {
     if !texts.is_empty() {
         root.push(("texts".into(), Value::Object(texts)));
     }
-    for (_, path, object) in &languages {
-        unmapped_keys(object, path, &mut out);
+    for (i, (_, path, object)) in languages.iter().enumerate() {
+        unmapped_keys(object, path, i == 0, &mut out);
     }
     old_setup(primary, primary_path, all_opt_out, &mut out);
     out.config = Value::Object(root);
@@ -415,10 +415,19 @@ fn texts(languages: &[(Lang, String, &Value)], out: &mut Imported) -> Vec<(Strin
     by_language
 }
 
-/// Top-level keys nothing above read.
-fn unmapped_keys(object: &Value, path: &str, out: &mut Imported) {
+/// Top-level keys nothing above read. Settings and links come from the
+/// leading language only.
+fn unmapped_keys(object: &Value, path: &str, leading: bool, out: &mut Imported) {
     for (key, _) in object_entries(object) {
         let key = key.as_str();
+        if !leading && matches!(key, "allOptOut" | "selectAll" | "links") {
+            out.unmapped.push(note(
+                child(path, key),
+                "Lido só do objeto em português (ou do primeiro idioma): vale para todos os idiomas.",
+                "Read from the Portuguese (or first) language object only: it applies to every language.",
+            ));
+            continue;
+        }
         let read = READ_ELSEWHERE.contains(&key)
             || LABELS.iter().any(|(label, _)| *label == key)
             || matches!(key, "acceptButton" | "links");
@@ -637,7 +646,7 @@ mod tests {
         "links": [ { "name": "Política", "url": "/privacidade" }, { "name": "Outro", "url": "#" } ]
       },
       {
-        "lang": "en-US", "mainTitle": "Cookies on the Portal",
+        "lang": "en-US", "mainTitle": "Cookies on the Portal", "links": [],
         "cookieGroups": [
           { "groupId": "necessarios", "groupName": "Necessary", "cookieList": [
               { "cookieId": "sessao", "cookieName": "SESSAO", "expires": "Session", "purpose": "Session" } ] },
@@ -715,6 +724,7 @@ mod tests {
             "[0].lastUpdate",
             "[0].links[1]",
             "[1].cookieGroups[2]",
+            "[1].links",
         ] {
             assert!(
                 unmapped.contains(&expected),
