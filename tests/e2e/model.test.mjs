@@ -190,13 +190,17 @@ async function runSession(steps, lane) {
     m.pageGpc = gpc;
     const stored = readStored(blocked);
     const valid = stored && stored !== DAMAGED;
+    const newer = valid && stored.rev > rev;
     if (valid && stored.rev === rev) m.consent = { ...stored.decisions };
-    else if (valid && stored.rev > rev) m.consent = gpc ? { ...NONE } : null;
+    else if (newer) m.consent = gpc ? { ...NONE } : null;
     else {
       if (stored) clearStored(blocked); // set aside and cleared
       if (gpc) choose(NONE); else m.consent = null;
     }
-    m.gaLicense = !!m.consent?.analytics;
+    // A page that asks again under a newer record leaves that record's
+    // analytics cookies alone: they stay licensed by it, even if storage
+    // is later damaged behind Biscoito's back.
+    m.gaLicense = !!m.consent?.analytics || (newer && !gpc && stored.decisions.analytics);
   };
   // Buttons and switches are found by their data-action and id, not by role
   // and name: role queries cost more CPU than the rest of a step, and the
@@ -413,6 +417,9 @@ const REGRESSIONS = [
   // was stored: its pageshow refused as GPC asks, then the storage events
   // Chromium replays on restore were followed without GPC, and it asked.
   [{ action: "visit" }, { action: "toggleGpc" }, { action: "visit" }, { action: "away", there: "bumpRevision" }],
+  // The model let a stale page's Back forget that the newer record it left
+  // in place licensed the analytics cookies, once storage was then damaged.
+  [{ action: "visit" }, { action: "away", there: "bumpRevision" }, { action: "away", there: "accept" }, { action: "corruptStorage" }],
 ];
 
 test("sequences that once failed agree with the consent model", async () => {
