@@ -103,8 +103,9 @@ pub fn import(input: &Value) -> Result<Imported, String> {
             )),
         }
     }
-    // Portuguese leads: categories and their order come from it.
-    languages.sort_by_key(|(lang, _, _)| *lang as usize);
+    // Portuguese leads, else the first language given: categories, their
+    // order and the settings come from it.
+    languages.sort_by_key(|(lang, _, _)| *lang != Lang::PtBr);
     let Some(&(_, ref primary_path, primary)) = languages.first() else {
         return Err("no br-cookiebar language object (with cookieGroups) was found".into());
     };
@@ -839,6 +840,18 @@ mod tests {
             );
         }
         config::from_value(&imported.config).expect("valid");
+    }
+
+    #[test]
+    fn without_portuguese_the_first_language_leads() {
+        let imported = run(
+            r#"[{"lang": "es", "cookieGroups": [{"groupId": "a", "groupName": "Uno", "cookieList": []}]},
+                {"lang": "en", "cookieGroups": [{"groupId": "a", "groupName": "One", "cookieList": []},
+                                                {"groupId": "b", "groupName": "Two", "cookieList": []}]}]"#,
+        );
+        let config = config::from_value(&imported.config).expect("valid");
+        assert_eq!(config.categories.len(), 1, "the Spanish object's groups");
+        assert_eq!(paths(&imported.unmapped), ["[1].cookieGroups[1]"]);
     }
 
     #[test]
