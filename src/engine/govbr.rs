@@ -160,16 +160,17 @@ fn categories(
             ));
         }
         ids.push(id.clone());
-        // The same group in the other languages, by its id.
-        let translations: Vec<(Lang, &Value)> = languages
-            .iter()
-            .filter_map(|(lang, _, object)| {
-                list(object.get("cookieGroups"))
-                    .iter()
-                    .find(|other| other.get("groupId").and_then(Value::as_str) == Some(group_id))
-                    .map(|other| (*lang, other))
-            })
-            .collect();
+        // This group, then the same group in the other languages, by its id.
+        let mut translations: Vec<(Lang, &Value)> = vec![(languages[0].0, group)];
+        translations.extend(languages[1..].iter().filter_map(|(lang, _, object)| {
+            list(object.get("cookieGroups"))
+                .iter()
+                .find(|other| {
+                    !group_id.is_empty()
+                        && other.get("groupId").and_then(Value::as_str) == Some(group_id)
+                })
+                .map(|other| (*lang, other))
+        }));
         let mut category = vec![("id".to_string(), Value::String(id))];
         if required {
             category.push(("required".into(), Value::Bool(true)));
@@ -237,8 +238,8 @@ fn categories(
             if !in_primary {
                 out.unmapped.push(note(
                     index(&child(path, "cookieGroups"), g),
-                    "Grupo que só existe neste idioma (groupId sem par no português); ignorado.",
-                    "A group only this language has (its groupId is not in the Portuguese object); skipped.",
+                    "Grupo que só existe neste idioma (groupId sem par no idioma principal); ignorado.",
+                    "A group only this language has (its groupId is not in the leading language's object); skipped.",
                 ));
             }
         }
@@ -276,21 +277,20 @@ fn cookies(
             ));
             continue;
         };
-        // The same cookie in each language: by cookieId, else by position.
+        // This cookie, then the same cookie in the other languages: by
+        // cookieId, else by position.
         let cookie_id = cookie.get("cookieId").and_then(Value::as_str);
-        let same: Vec<(Lang, &Value)> = translations
-            .iter()
-            .filter_map(|(lang, g)| {
-                let others = list(g.get("cookieList"));
-                let found = match cookie_id {
-                    Some(id) => others
-                        .iter()
-                        .find(|o| o.get("cookieId").and_then(Value::as_str) == Some(id)),
-                    None => others.get(c),
-                };
-                found.map(|o| (*lang, o))
-            })
-            .collect();
+        let mut same: Vec<(Lang, &Value)> = vec![(translations[0].0, cookie)];
+        same.extend(translations[1..].iter().filter_map(|(lang, g)| {
+            let others = list(g.get("cookieList"));
+            let found = match cookie_id {
+                Some(id) => others
+                    .iter()
+                    .find(|o| o.get("cookieId").and_then(Value::as_str) == Some(id)),
+                None => others.get(c),
+            };
+            found.map(|o| (*lang, o))
+        }));
         let mut entry = vec![("name".to_string(), Value::String(name.into()))];
         // "entreprise" is how older releases of the design system spelled it.
         let provider = ["enterprise", "entreprise"]
@@ -852,6 +852,23 @@ mod tests {
         let config = config::from_value(&imported.config).expect("valid");
         assert_eq!(config.categories.len(), 1, "the Spanish object's groups");
         assert_eq!(paths(&imported.unmapped), ["[1].cookieGroups[1]"]);
+    }
+
+    #[test]
+    fn a_group_or_cookie_without_an_id_keeps_its_own_texts() {
+        let imported = run(
+            r#"[{"lang": "pt-br", "cookieGroups": [{"groupName": "Sem id", "cookieList": [
+                  {"cookieId": "x", "cookieName": "a", "purpose": "Primeiro"},
+                  {"cookieId": "x", "cookieName": "b", "purpose": "Segundo"}]}]}]"#,
+        );
+        let config = config::from_value(&imported.config).expect("valid");
+        let category = &config.categories[0];
+        assert_eq!(category.id, "grupo-1");
+        assert_eq!(category.title.0, [(None, "Sem id".to_string())]);
+        assert_eq!(
+            category.cookies[1].purpose.0,
+            [(None, "Segundo".to_string())]
+        );
     }
 
     #[test]
