@@ -11,11 +11,6 @@ use crate::engine::record::Record;
 
 const GTAG_URL: &str = "https://www.googletagmanager.com/gtag/js?id=";
 
-/// Cookie names gtag.js sets for analytics.
-pub fn is_ga_cookie(name: &str) -> bool {
-    name == "_ga" || name.starts_with("_ga_") || name == "_gid" || name.starts_with("_gat")
-}
-
 /// Calls `gtag(args...)` through the shim the loader provides. The shim must
 /// push the real `arguments` object: gtag.js ignores plain arrays.
 fn gtag(shim: &Function, args: &[JsValue]) {

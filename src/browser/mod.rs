@@ -399,7 +399,8 @@ fn apply(previous: Option<Record>) {
             .categories
             .iter()
             .any(|c| !accepted(&c.id) && c.cookies.iter().any(|k| k.matches(name)));
-        let refused_ga = ga::is_ga_cookie(name) && ga_categories.iter().any(|id| !accepted(id));
+        let refused_ga = crate::engine::config::is_ga_cookie(name)
+            && ga_categories.iter().any(|id| !accepted(id));
         let allowed_owner = config
             .categories
             .iter()

@@ -346,6 +346,11 @@ impl Problem {
     }
 }
 
+/// Cookie names gtag.js sets for analytics.
+pub fn is_ga_cookie(name: &str) -> bool {
+    name == "_ga" || name.starts_with("_ga_") || name == "_gid" || name.starts_with("_gat")
+}
+
 /// Cookie names that analytics and advertising tools set. Declaring them in a
 /// required category would make tracking look strictly necessary.
 pub fn is_tracking_cookie(name: &str) -> bool {

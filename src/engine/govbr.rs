@@ -185,6 +185,17 @@ fn categories(
         if !cookies.is_empty() {
             category.push(("cookies".into(), Value::Array(cookies)));
         }
+        if list(group.get("cookieList")).iter().any(|c| {
+            c.get("cookieName")
+                .and_then(Value::as_str)
+                .is_some_and(|n| super::config::is_ga_cookie(n.trim()))
+        }) {
+            out.old_setup.push(note(
+                path.clone(),
+                "Este grupo tem cookies do Google Analytics. Para o Biscoito carregá-lo só depois do aceite, informe googleAnalytics.measurementId, aponte googleAnalytics.consentMode.analytics_storage para o id desta categoria e tire o snippet do gtag das páginas.",
+                "This group has Google Analytics cookies. For Biscoito to load it only after consent, give googleAnalytics.measurementId, point googleAnalytics.consentMode.analytics_storage at this category's id, and take the gtag snippet off the pages.",
+            ));
+        }
         if !services.is_empty() {
             category.push((
                 "services".into(),
@@ -744,6 +755,7 @@ mod tests {
         let old = paths(&imported.old_setup);
         assert_eq!(old[0], "[0]", "the missing reject-all comes first");
         for expected in [
+            "[0].cookieGroups[1]",
             "[0].cookieGroups[1].groupSelected",
             "[0].cookieGroups[1].cookieList[0].cookieSelected",
             "[0].cookieGroups[1].groupAlertMessage",
