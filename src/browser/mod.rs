@@ -744,7 +744,7 @@ fn wire_page_once(window: &Window, document: &Document) {
 /// record: follow it, writing nothing back.
 fn follow_stored_record(shown_again: bool) {
     let gpc = window().is_some_and(|w| gpc_enabled(&w));
-    let Some((previous, current, made_here)) = with_app(|app| {
+    let Some((previous, current, made_here, changed)) = with_app(|app| {
         let decision = evaluate(
             &app.config,
             read_stored(&app.store),
@@ -757,8 +757,15 @@ fn follow_stored_record(shown_again: bool) {
             app.store.clear();
         }
         let current = decision.record;
-        if current == app.record {
+        let unchanged = current == app.record;
+        // A restored page goes on as a load would even when its record did
+        // not change: pages elsewhere may have set cookies meanwhile under a
+        // record this page has just set aside, and `apply` deletes them.
+        if unchanged && !shown_again {
             return None;
+        }
+        if unchanged {
+            return Some((app.record.clone(), current, false, false));
         }
         let made_here = shown_again && decision.store;
         if let (true, Some(record)) = (made_here, &current) {
@@ -777,7 +784,7 @@ fn follow_stored_record(shown_again: bool) {
                 ui.show_banner(&app.config, app.lang);
             }
         }
-        Some((previous, current, made_here))
+        Some((previous, current, made_here, true))
     })
     .flatten() else {
         return;
@@ -786,7 +793,9 @@ fn follow_stored_record(shown_again: bool) {
     if made_here {
         send_receipt(current.as_ref());
     }
-    dispatch("biscoito:change", current.as_ref());
+    if changed {
+        dispatch("biscoito:change", current.as_ref());
+    }
 }
 
 // ---- The exported API (window.Biscoito, and named exports of the ES module) ----
