@@ -619,7 +619,7 @@ fn path_or_root(path: &str) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::engine::{config, json, lint};
