@@ -41,8 +41,16 @@ const LABELS: [(&str, &str); 11] = [
     ("purposeLabel", "columnPurpose"),
 ];
 
-/// Keys of the format read elsewhere, or with nothing to carry over.
-const READ_ELSEWHERE: [&str; 4] = ["lang", "cookieGroups", "allOptOut", "selectAll"];
+/// Top-level keys read by `import` itself, `texts` (acceptButton) and
+/// `policy_url` (links); the labels are in [`LABELS`].
+const READ_ELSEWHERE: [&str; 6] = [
+    "lang",
+    "cookieGroups",
+    "allOptOut",
+    "selectAll",
+    "acceptButton",
+    "links",
+];
 
 const NOT_CARRIED: &str = "Sem equivalente no Biscoito; não foi importado.";
 const NOT_CARRIED_EN: &str = "Biscoito has no equivalent; not imported.";
@@ -175,10 +183,10 @@ fn categories(
         if required {
             category.push(("required".into(), Value::Bool(true)));
         }
-        if let Some(title) = localized(&translations, |g| g.get("groupName").cloned()) {
+        if let Some(title) = localized(&translations, |g| text_of(g, "groupName")) {
             category.push(("title".into(), title));
         }
-        if let Some(text) = localized(&translations, |g| g.get("groupText").cloned()) {
+        if let Some(text) = localized(&translations, |g| text_of(g, "groupText")) {
             category.push(("description".into(), text));
         }
         let (cookies, services) = cookies(group, &path, required, &translations, out);
@@ -243,7 +251,7 @@ fn categories(
     for (_, path, object) in &languages[1..] {
         for (g, group) in list(object.get("cookieGroups")).iter().enumerate() {
             let id = group.get("groupId").and_then(Value::as_str);
-            let in_primary = list(primary.get("cookieGroups"))
+            let in_primary = groups
                 .iter()
                 .any(|p| p.get("groupId").and_then(Value::as_str) == id);
             if !in_primary {
@@ -306,9 +314,7 @@ fn cookies(
         // "entreprise" is how older releases of the design system spelled it.
         let provider = ["enterprise", "entreprise"]
             .iter()
-            .find_map(|k| cookie.get(k).and_then(Value::as_str))
-            .map(plain_text)
-            .filter(|p| !p.is_empty());
+            .find_map(|k| text_of(cookie, k));
         if let Some(provider) = &provider {
             entry.push(("provider".into(), Value::String(provider.clone())));
             if !services.contains(provider) {
@@ -316,27 +322,16 @@ fn cookies(
             }
         }
         let purpose = localized(&same, |cookie| {
-            let purpose = cookie
-                .get("purpose")
-                .and_then(Value::as_str)
-                .map(plain_text);
-            let description = cookie
-                .get("description")
-                .and_then(Value::as_str)
-                .map(plain_text);
-            match (
-                purpose.filter(|p| !p.is_empty()),
-                description.filter(|d| !d.is_empty()),
-            ) {
-                (Some(p), Some(d)) => Some(Value::String(format!("{p}: {d}"))),
-                (Some(t), None) | (None, Some(t)) => Some(Value::String(t)),
+            match (text_of(cookie, "purpose"), text_of(cookie, "description")) {
+                (Some(p), Some(d)) => Some(format!("{p}: {d}")),
+                (Some(t), None) | (None, Some(t)) => Some(t),
                 (None, None) => None,
             }
         });
         if let Some(purpose) = purpose {
             entry.push(("purpose".into(), purpose));
         }
-        if let Some(duration) = localized(&same, |cookie| cookie.get("expires").cloned()) {
+        if let Some(duration) = localized(&same, |cookie| text_of(cookie, "expires")) {
             entry.push(("duration".into(), duration));
         }
         cookies.push(Value::Object(entry));
@@ -407,10 +402,8 @@ fn texts(languages: &[(Lang, String, &Value)], out: &mut Imported) -> Vec<(Strin
     for (lang, path, object) in languages {
         let mut texts = Vec::new();
         for (label, text) in LABELS {
-            if let Some(value) = object.get(label).and_then(Value::as_str).map(plain_text) {
-                if !value.is_empty() {
-                    texts.push((text.to_string(), Value::String(value)));
-                }
+            if let Some(value) = text_of(object, label) {
+                texts.push((text.to_string(), Value::String(value)));
             }
         }
         if object.get("acceptButton").is_some() {
@@ -440,9 +433,7 @@ fn unmapped_keys(object: &Value, path: &str, leading: bool, out: &mut Imported) 
             ));
             continue;
         }
-        let read = READ_ELSEWHERE.contains(&key)
-            || LABELS.iter().any(|(label, _)| *label == key)
-            || matches!(key, "acceptButton" | "links");
+        let read = READ_ELSEWHERE.contains(&key) || LABELS.iter().any(|(label, _)| *label == key);
         if read {
             continue;
         }
@@ -503,15 +494,11 @@ fn old_setup(primary: &Value, path: &str, all_opt_out: bool, out: &mut Imported)
 /// when there is one language, else an object by language code.
 fn localized<'a>(
     translations: &[(Lang, &'a Value)],
-    pick: impl Fn(&'a Value) -> Option<Value>,
+    pick: impl Fn(&'a Value) -> Option<String>,
 ) -> Option<Value> {
     let texts: Vec<(Lang, String)> = translations
         .iter()
-        .filter_map(|(lang, v)| match pick(v)? {
-            Value::String(s) => Some((*lang, plain_text(&s))),
-            _ => None,
-        })
-        .filter(|(_, s)| !s.is_empty())
+        .filter_map(|(lang, v)| Some((*lang, pick(v)?)))
         .collect();
     match texts.len() {
         0 => None,
@@ -525,7 +512,14 @@ fn localized<'a>(
     }
 }
 
+/// The text at `key` as plain text, unless missing or empty once plain.
+fn text_of(object: &Value, key: &str) -> Option<String> {
+    let text = plain_text(object.get(key)?.as_str()?);
+    (!text.is_empty()).then_some(text)
+}
+
 /// The design system's texts may hold markup; Biscoito's are plain text.
+/// Read once: a second pass would decode `&amp;lt;` into `<`.
 fn plain_text(text: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
@@ -880,6 +874,21 @@ mod tests {
         assert_eq!(
             category.cookies[1].purpose.0,
             [(None, "Segundo".to_string())]
+        );
+    }
+
+    #[test]
+    fn markup_is_stripped_and_entities_decoded_once() {
+        let imported = run(
+            r#"[{"lang": "pt-br", "cookieGroups": [{"groupId": "a", "groupName": "<em>A</em>", "cookieList": [
+                  {"cookieName": "x", "purpose": "Escreva &amp;lt;b&amp;gt;", "description": "<p>para <b>negrito</b></p>"}]}]}]"#,
+        );
+        let config = config::from_value(&imported.config).expect("valid");
+        let category = &config.categories[0];
+        assert_eq!(category.title.0, [(None, "A".to_string())]);
+        assert_eq!(
+            category.cookies[0].purpose.0,
+            [(None, "Escreva &lt;b&gt;: para negrito".to_string())]
         );
     }
 
