@@ -19,12 +19,12 @@ fn set(target: &Object, key: &str, value: &JsValue) {
 pub fn check(text: &str) -> JsValue {
     let out = Object::new();
     let errors = Array::new();
-    let mut findings = Array::new();
-    match parse_json(text) {
+    let findings = match parse_json(text) {
         Err(message) => {
             let mut line = String::from("biscoito config: not valid JSON: ");
             line.push_str(&message);
             errors.push(&line.into());
+            Array::new()
         }
         Ok(value) => {
             if let Err(problems) = config::from_value(&value) {
@@ -32,9 +32,9 @@ pub fn check(text: &str) -> JsValue {
                     errors.push(&problem.line().into());
                 }
             }
-            findings = findings_array(&lint::lint(&value));
+            findings_array(&lint::lint(&value))
         }
-    }
+    };
     set(&out, "errors", &errors);
     set(&out, "findings", &findings);
     out.into()

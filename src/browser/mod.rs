@@ -744,7 +744,7 @@ fn wire_page_once(window: &Window, document: &Document) {
 /// record: follow it, writing nothing back.
 fn follow_stored_record(shown_again: bool) {
     let gpc = window().is_some_and(|w| gpc_enabled(&w));
-    let Some((previous, current, made_here, changed)) = with_app(|app| {
+    let Some((previous, current, made_here)) = with_app(|app| {
         let decision = evaluate(
             &app.config,
             read_stored(&app.store),
@@ -765,7 +765,7 @@ fn follow_stored_record(shown_again: bool) {
             return None;
         }
         if unchanged {
-            return Some((app.record.clone(), current, false, false));
+            return Some((app.record.clone(), current, false));
         }
         let made_here = shown_again && decision.store;
         if let (true, Some(record)) = (made_here, &current) {
@@ -784,11 +784,12 @@ fn follow_stored_record(shown_again: bool) {
                 ui.show_banner(&app.config, app.lang);
             }
         }
-        Some((previous, current, made_here, true))
+        Some((previous, current, made_here))
     })
     .flatten() else {
         return;
     };
+    let changed = previous != current;
     apply(previous);
     if made_here {
         send_receipt(current.as_ref());
