@@ -107,11 +107,13 @@ export function serve(port = 0) {
       // configurator's sandboxed preview has an opaque one).
       if (prefix === "/biscoito/") headers["access-control-allow-origin"] = "*";
       // A page that arrives in two parts, like a slow portal: the browser
-      // parses (and runs async scripts) before the rest is sent.
+      // parses (and runs async scripts) before the rest is sent. A second and
+      // a half, so that a busy CI machine still parses the first part well
+      // before the rest arrives (half a second was not always enough).
       const pause = extname(file) === ".html" ? body.indexOf("<!-- test-server: pause -->") : -1;
       if (pause < 0) return res.writeHead(200, headers).end(body);
       res.writeHead(200, headers).write(body.subarray(0, pause));
-      setTimeout(() => res.end(body.subarray(pause)), 500);
+      setTimeout(() => res.end(body.subarray(pause)), 1500);
     } catch {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     }
