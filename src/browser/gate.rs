@@ -1,6 +1,6 @@
-//! Gated content: scripts and embeds the site marked with `data-category`,
-//! run or loaded only once every category they name is accepted, and the
-//! cookies of categories that are refused.
+//! Gated content: scripts and embeds the site marked with `data-category`
+//! or `data-service`, run or loaded only once every category and service
+//! they name is accepted, and the cookies of what is refused.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -13,9 +13,26 @@ use web_sys::{Document, Element, HtmlScriptElement};
 use super::storage::{cookie_names, write_cookie};
 
 const STATE: &str = "data-biscoito-state";
-const GATED: &str = "script[type=\"text/plain\"][data-category]:not([data-biscoito-state]), iframe[data-category][data-src]:not([data-biscoito-state]), img[data-category][data-src]:not([data-biscoito-state])";
+const GATED: &str = "script[type=\"text/plain\"]:is([data-category],[data-service]):not([data-biscoito-state]), :is(iframe,img):is([data-category],[data-service])[data-src]:not([data-biscoito-state])";
 /// Attributes that belong to the gate, not to the script it releases.
-const GATE_ATTRIBUTES: [&str; 5] = ["type", "data-category", "data-src", "data-type", STATE];
+const GATE_ATTRIBUTES: [&str; 6] = [
+    "type",
+    "data-category",
+    "data-service",
+    "data-src",
+    "data-type",
+    STATE,
+];
+
+/// What a gated element needs, as one list: its categories and its services.
+pub fn needs(element: &Element) -> String {
+    let mut needs = element.get_attribute("data-category").unwrap_or_default();
+    if let Some(services) = element.get_attribute("data-service") {
+        needs.push(' ');
+        needs.push_str(&services);
+    }
+    needs
+}
 
 /// Finds gated scripts and embeds still waiting, in document order, whose
 /// categories pass `allowed`, and releases them. Scripts run one after the
@@ -32,10 +49,13 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> (Vec<Stri
             let Some(element) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                 continue;
             };
-            let categories = element.get_attribute("data-category").unwrap_or_default();
+            let categories = needs(&element);
             let is_script = element.tag_name().eq_ignore_ascii_case("script");
             if !allowed(&categories) {
-                if !is_script && placeholder_of(&element).is_none() {
+                // An embed for visitors who refused ("!videos") has nothing
+                // to offer from a placeholder.
+                let for_refusal = categories.as_bytes().contains(&b'!');
+                if !is_script && !for_refusal && placeholder_of(&element).is_none() {
                     waiting_embeds.push(element);
                 }
                 continue;

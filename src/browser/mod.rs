@@ -27,7 +27,7 @@ use crate::engine::config::{self, Config};
 use crate::engine::html;
 use crate::engine::i18n::{self, Lang, Text};
 use crate::engine::json::Value;
-use crate::engine::policy::{allows, category_list, evaluate, revoked};
+use crate::engine::policy::{allows, category_list, cookie_doomed, evaluate, revoked};
 use crate::engine::record::{Method, Record};
 
 use ga::Analytics;
@@ -384,29 +384,7 @@ fn apply(previous: Option<Record>) {
             },
         )
         .unwrap_or(false);
-    let ga_categories: Vec<&str> = config
-        .google_analytics
-        .iter()
-        .flat_map(|ga| {
-            ga.consent_mode
-                .iter()
-                .flat_map(|(_, needed)| needed.iter().map(String::as_str))
-        })
-        .collect();
-    let accepted = |id: &str| allows(&config, record.as_ref(), [id]);
-    let doomed = |name: &str| {
-        let refused_owner = config
-            .categories
-            .iter()
-            .any(|c| !accepted(&c.id) && c.cookies.iter().any(|k| k.matches(name)));
-        let refused_ga = crate::engine::config::is_ga_cookie(name)
-            && ga_categories.iter().any(|id| !accepted(id));
-        let allowed_owner = config
-            .categories
-            .iter()
-            .any(|c| accepted(&c.id) && c.cookies.iter().any(|k| k.matches(name)));
-        (refused_owner || refused_ga) && !allowed_owner
-    };
+    let doomed = |name: &str| cookie_doomed(&config, record.as_ref(), name);
     gate::delete_cookies(&doomed);
     let lost = revoked(&config, previous.as_ref(), record.as_ref());
     if lost.is_empty() || !config.reload_on_revoke {
@@ -484,7 +462,7 @@ fn show_placeholders(embeds: &[Element]) {
         with_app(|app| {
             let Some(ui) = &app.ui else { return };
             for embed in embeds {
-                let categories = embed.get_attribute("data-category").unwrap_or_default();
+                let categories = gate::needs(embed);
                 let title = embed
                     .get_attribute("title")
                     .or_else(|| embed.get_attribute("alt"));
@@ -665,6 +643,19 @@ fn wire_shadow_root(root: &web_sys::ShadowRoot) {
     });
     let _ = root.add_event_listener_with_callback("keydown", on_key.as_ref().unchecked_ref());
     on_key.forget();
+    let on_change = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        let Some(switch) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return;
+        };
+        with_app(|app| {
+            let some = html::text(&app.config, app.lang, Text::SomeServices);
+            if let Some(ui) = &app.ui {
+                ui.follow_switch(&switch, some);
+            }
+        });
+    });
+    let _ = root.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    on_change.forget();
 }
 
 /// Listeners on the page itself, installed once however often `init` runs.
@@ -808,7 +799,12 @@ export interface ConsentRecord {
   schema: 1;
   id: string;
   revision: number;
+  /** Per category; a category with services is true only when all of them are. */
   decisions: Record<string, boolean>;
+  /** Per service (absent in records stored before services could be chosen). */
+  services?: Record<string, boolean>;
+  /** Each category's legal basis as shown, such as "consent" or "public-service". */
+  legalBasis?: Record<string, string>;
   method: "accept-all" | "reject-all" | "custom" | "gpc";
   createdAt: number;
   updatedAt: number;
@@ -896,14 +892,16 @@ pub fn reject_all() {
     decide(&[], Method::RejectAll);
 }
 
-/// Accepts exactly `categories` (an array of ids) and refuses every other optional one.
+/// Accepts exactly `categories` (an array of category and service ids; a
+/// category brings all its services) and refuses every other optional one.
 #[wasm_bindgen(js_name = acceptOnly)]
 pub fn accept_only(#[wasm_bindgen(unchecked_param_type = "string[]")] categories: Array) {
     let ids: Vec<String> = categories.iter().filter_map(|v| v.as_string()).collect();
     decide(&ids, Method::Custom);
 }
 
-/// Whether `category` may run now. Unknown categories are never accepted.
+/// Whether content marked with `category` may run now: a category (whole),
+/// a service, or either led by "!" for refused. Unknown ids never may.
 #[wasm_bindgen]
 pub fn accepted(category: &str) -> bool {
     with_app(|app| allows(&app.config, app.record.as_ref(), [category])).unwrap_or(false)

@@ -6,7 +6,8 @@
 use js_sys::{Array, Reflect};
 use wasm_bindgen::JsCast;
 use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+    CssStyleSheet, Document, Element, HtmlElement, HtmlInputElement, ShadowRoot, ShadowRootInit,
+    ShadowRootMode,
 };
 
 use crate::engine::config::{Config, Layout, Preset, Scheme, GOVBR_CSS};
@@ -217,6 +218,9 @@ impl Ui {
         }
         self.dialog
             .set_inner_html(&html::preferences(config, lang, record));
+        for category in self.all("input[data-mixed]") {
+            category.set_indeterminate(true);
+        }
         if let Some(title) = self.query("#bsc-dialog-title") {
             let _ = title.focus();
         }
@@ -249,24 +253,65 @@ impl Ui {
             .ok()
     }
 
-    /// The optional categories switched on in the open dialog.
+    fn all(&self, selector: &str) -> Vec<HtmlInputElement> {
+        let Ok(list) = self.root.query_selector_all(selector) else {
+            return Vec::new();
+        };
+        (0..list.length())
+            .filter_map(|i| list.item(i)?.dyn_into().ok())
+            .collect()
+    }
+
+    /// The optional categories and services switched on in the open dialog.
     pub fn switched_on(&self) -> Vec<String> {
-        let mut on = Vec::new();
-        if let Ok(list) = self
-            .root
-            .query_selector_all("input.switch:checked:not([disabled])")
-        {
-            for i in 0..list.length() {
-                if let Some(id) = list
-                    .item(i)
-                    .and_then(|n| n.dyn_into::<Element>().ok())
-                    .and_then(|e| e.get_attribute("data-category"))
-                {
-                    on.push(id);
-                }
+        self.all("input.switch:checked:not([disabled])")
+            .iter()
+            .filter_map(|e| {
+                e.get_attribute("data-category")
+                    .or_else(|| e.get_attribute("data-service"))
+            })
+            .collect()
+    }
+
+    /// Keeps a category and its services in step after `switch` changed: the
+    /// category's checkbox sets all of them; a service's switch makes its
+    /// category on, off or mixed, and the mixed note says which in words.
+    pub fn follow_switch(&self, switch: &Element, some_services: &str) {
+        let (category, from_category) = match (
+            switch.get_attribute("data-of"),
+            switch.get_attribute("data-category"),
+        ) {
+            (Some(of), _) => (of, false),
+            (None, Some(id)) => (id, true),
+            _ => return,
+        };
+        let mut selector = String::from("input[data-of=\"");
+        selector.push_str(&category);
+        selector.push_str("\"]");
+        let services = self.all(&selector);
+        let mut box_selector = String::from("input[data-category=\"");
+        box_selector.push_str(&category);
+        box_selector.push_str("\"]");
+        let Some(category_box) = self.all(&box_selector).pop() else {
+            return;
+        };
+        if services.is_empty() {
+            return;
+        }
+        if from_category {
+            for service in &services {
+                service.set_checked(category_box.checked());
             }
         }
-        on
+        let on = services.iter().filter(|s| s.checked()).count();
+        category_box.set_checked(on == services.len());
+        category_box.set_indeterminate(on > 0 && on < services.len());
+        let mut note = String::from("#bsc-mixed-");
+        note.push_str(&category);
+        if let Some(note) = self.query(&note) {
+            let mixed = on > 0 && on < services.len();
+            note.set_text_content(Some(if mixed { some_services } else { "" }));
+        }
     }
 
     pub fn announce(&self, message: &str) {

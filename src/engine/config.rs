@@ -37,19 +37,115 @@ pub struct Category {
     pub title: Localized,
     pub description: Localized,
     pub cookies: Vec<CookieInfo>,
-    pub services: Vec<String>,
+    /// What the visitor may choose one by one inside the category. A category
+    /// with services is accepted only when every one of them is.
+    pub services: Vec<Service>,
     /// Other sites this category's content talks to ("fonts.gstatic.com",
     /// "*.youtube.com"). The banner does not use them; `biscoito scan` judges
     /// requests by them.
     pub hosts: Vec<String>,
+    pub legal_basis: LegalBasis,
 }
 
 impl Category {
-    /// Whether `host` (lowercase, no port) is one of this category's hosts.
+    /// Whether `host` (lowercase, no port) is one of the hosts of this
+    /// category or of one of its services.
     pub fn has_host(&self, host: &str) -> bool {
-        self.hosts.iter().any(|pattern| host_matches(pattern, host))
+        self.hosts
+            .iter()
+            .chain(self.services.iter().flat_map(|s| &s.hosts))
+            .any(|pattern| host_matches(pattern, host))
+    }
+
+    /// The cookie tables of the category and of its services, as one list.
+    pub fn all_cookies(&self) -> impl Iterator<Item = &CookieInfo> {
+        self.cookies
+            .iter()
+            .chain(self.services.iter().flat_map(|s| &s.cookies))
     }
 }
+
+/// One provider's content or tool inside a category ("YouTube" in "Vídeos").
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// Unique among every category and service id of the config.
+    pub id: String,
+    pub title: String,
+    pub description: Localized,
+    pub provider: String,
+    pub policy_url: Option<String>,
+    pub cookies: Vec<CookieInfo>,
+    pub hosts: Vec<String>,
+}
+
+/// Why a category's cookies may be used: the hypotheses of LGPD art. 7, and
+/// the public sector's frame of art. 23.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalBasis {
+    Consent,
+    LegalObligation,
+    PublicPolicy,
+    Research,
+    Contract,
+    ExerciseOfRights,
+    ProtectionOfLife,
+    HealthProtection,
+    LegitimateInterest,
+    CreditProtection,
+    PublicService,
+}
+
+impl LegalBasis {
+    pub const ALL: [LegalBasis; 11] = [
+        LegalBasis::Consent,
+        LegalBasis::LegalObligation,
+        LegalBasis::PublicPolicy,
+        LegalBasis::Research,
+        LegalBasis::Contract,
+        LegalBasis::ExerciseOfRights,
+        LegalBasis::ProtectionOfLife,
+        LegalBasis::HealthProtection,
+        LegalBasis::LegitimateInterest,
+        LegalBasis::CreditProtection,
+        LegalBasis::PublicService,
+    ];
+    /// The config's and the record's name for it.
+    pub fn as_str(self) -> &'static str {
+        LEGAL_BASIS_NAMES[self as usize]
+    }
+    pub fn parse(name: &str) -> Option<LegalBasis> {
+        LEGAL_BASIS_NAMES
+            .iter()
+            .position(|n| *n == name)
+            .map(|i| LegalBasis::ALL[i])
+    }
+    /// What a category gets when the config does not say: consent for an
+    /// optional one (the only basis it may have); for strictly necessary
+    /// cookies of a public portal, the legal duties of the public service
+    /// (art. 7 III with art. 23), which the ANPD's guidance accepts.
+    pub fn default_for(required: bool) -> LegalBasis {
+        if required {
+            LegalBasis::PublicService
+        } else {
+            LegalBasis::Consent
+        }
+    }
+}
+
+/// In the order of [`LegalBasis`].
+pub const LEGAL_BASIS_NAMES: [&str; 11] = [
+    "consent",
+    "legal-obligation",
+    "public-policy",
+    "research",
+    "contract",
+    "exercise-of-rights",
+    "protection-of-life",
+    "health-protection",
+    "legitimate-interest",
+    "credit-protection",
+    "public-service",
+];
 
 /// "example.org" matches only itself; "*.example.org" matches its subdomains
 /// and example.org itself.
@@ -113,7 +209,8 @@ impl CookieInfo {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GoogleAnalytics {
     pub measurement_id: String,
-    /// Consent-mode signal and the categories that must all be accepted to grant it.
+    /// Consent-mode signal and the categories or services that must all be
+    /// accepted to grant it.
     pub consent_mode: Vec<(String, Vec<String>)>,
 }
 
@@ -227,6 +324,51 @@ impl Layout {
 
 pub const NECESSARY: &str = "necessary";
 pub const ANALYTICS: &str = "analytics";
+/// The service Google Analytics is, unless `googleAnalytics.service` names another.
+pub const GA_SERVICE: &str = "google-analytics";
+
+impl Service {
+    /// A service known only by its title, as a bare string in the config gives.
+    pub fn named(id: &str, title: &str) -> Service {
+        Service {
+            id: id.to_owned(),
+            title: title.to_owned(),
+            description: Localized::default(),
+            provider: String::new(),
+            policy_url: None,
+            cookies: Vec::new(),
+            hosts: Vec::new(),
+        }
+    }
+}
+
+/// The id a service given by its title alone gets: "Google Analytics" is
+/// "google-analytics", "Vídeos do Canal" is "videos-do-canal". Empty when
+/// the title has no letter or digit to make one from.
+pub fn id_from_title(title: &str) -> String {
+    let mut id = String::new();
+    for c in title.chars() {
+        let folded = match c {
+            'á' | 'à' | 'â' | 'ã' | 'ä' | 'Á' | 'À' | 'Â' | 'Ã' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => 'i',
+            'ó' | 'ò' | 'ô' | 'õ' | 'ö' | 'Ó' | 'Ò' | 'Ô' | 'Õ' | 'Ö' => 'o',
+            'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'ñ' | 'Ñ' => 'n',
+            c if c.is_ascii_alphanumeric() => c.to_ascii_lowercase(),
+            _ => '-',
+        };
+        if folded != '-' || !(id.is_empty() || id.ends_with('-')) {
+            id.push(folded);
+        }
+    }
+    id.truncate(32);
+    while id.ends_with('-') {
+        id.pop();
+    }
+    id
+}
 pub const DEFAULT_STORAGE_KEY: &str = "biscoito-consent";
 pub const MAX_EXPIRY_DAYS: u64 = 730;
 
@@ -278,6 +420,7 @@ impl Default for Config {
                     cookies: Vec::new(),
                     services: Vec::new(),
                     hosts: Vec::new(),
+                    legal_basis: LegalBasis::default_for(true),
                 },
                 Category {
                     id: ANALYTICS.to_owned(),
@@ -285,8 +428,9 @@ impl Default for Config {
                     title: Localized::default(),
                     description: Localized::default(),
                     cookies: ga_cookies(),
-                    services: vec!["Google Analytics".to_owned()],
+                    services: vec![Service::named(GA_SERVICE, "Google Analytics")],
                     hosts: Vec::new(),
+                    legal_basis: LegalBasis::Consent,
                 },
             ],
             google_analytics: None,
@@ -313,6 +457,13 @@ impl Config {
 
     pub fn optional_categories(&self) -> impl Iterator<Item = &Category> {
         self.categories.iter().filter(|c| !c.required)
+    }
+
+    /// The service `id` and the category it belongs to.
+    pub fn service(&self, id: &str) -> Option<(&Category, &Service)> {
+        self.categories
+            .iter()
+            .find_map(|c| c.services.iter().find(|s| s.id == id).map(|s| (c, s)))
     }
 
     /// The maintainer's override for `key` in `lang`, if any.
@@ -725,11 +876,17 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             cookies: Vec::new(),
             services: Vec::new(),
             hosts: Vec::new(),
+            legal_basis: LegalBasis::Consent,
         };
         match f.string("id") {
             Some(id) if is_identifier(id, 32) => {
                 if categories.iter().any(|c| c.id == id) {
                     f.report("id", "repeats the id of an earlier category");
+                } else if categories
+                    .iter()
+                    .any(|c| c.services.iter().any(|s| s.id == id))
+                {
+                    f.report("id", "repeats the id of an earlier service");
                 }
                 category.id = id.to_owned();
             }
@@ -757,25 +914,44 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
         }
         if let Some(v) = f.take("services") {
             let p = f.at("services");
-            for (j, s) in read_list(v, &p, f.problems).iter().enumerate() {
-                match s {
-                    Value::String(s) => category.services.push(s.clone()),
-                    other => wrong_type(f.problems, &index_path(&p, j), "a string", other),
+            for (j, item) in read_list(v, &p, f.problems).iter().enumerate() {
+                let taken = |id: &str| {
+                    id == category.id
+                        || category.services.iter().any(|s| s.id == id)
+                        || categories
+                            .iter()
+                            .any(|c| c.id == id || c.services.iter().any(|s| s.id == id))
+                };
+                if let Some(service) = read_service(
+                    item,
+                    index_path(&p, j),
+                    category.required,
+                    &taken,
+                    f.problems,
+                ) {
+                    category.services.push(service);
                 }
             }
         }
         if let Some(v) = f.take("hosts") {
-            let p = f.at("hosts");
-            for (j, h) in read_list(v, &p, f.problems).iter().enumerate() {
-                match h {
-                    Value::String(h) if is_host_pattern(h) => category.hosts.push(h.clone()),
-                    Value::String(_) => problem(
-                        f.problems,
-                        &index_path(&p, j),
-                        "must be a host name such as \"cdn.example.org\" or \"*.example.org\": lowercase, no scheme, port or path",
-                    ),
-                    other => wrong_type(f.problems, &index_path(&p, j), "a string", other),
+            category.hosts = read_hosts(v, &f.at("hosts"), f.problems);
+        }
+        category.legal_basis = LegalBasis::default_for(category.required);
+        if let Some(name) = f.string("legalBasis") {
+            match LegalBasis::parse(name) {
+                Some(basis) if category.required || basis == LegalBasis::Consent => {
+                    category.legal_basis = basis
                 }
+                // LGPD art. 8 and ANPD's guidance: what the visitor may refuse
+                // rests on their consent, never on another basis.
+                Some(_) => f.report(
+                    "legalBasis",
+                    "must be \"consent\" for an optional category: what the visitor may refuse rests on consent (LGPD art. 7 I and art. 8)",
+                ),
+                None => f.report(
+                    "legalBasis",
+                    "must be one of consent, legal-obligation, public-policy, research, contract, exercise-of-rights, protection-of-life, health-protection, legitimate-interest, credit-protection, public-service",
+                ),
             }
         }
         if category.id == NECESSARY && !category.required {
@@ -788,6 +964,117 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
         problem(problems, path, "must list at least one category");
     }
     categories
+}
+
+fn read_hosts(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Vec<String> {
+    let mut hosts = Vec::new();
+    for (j, h) in read_list(value, path, problems).iter().enumerate() {
+        match h {
+            Value::String(h) if is_host_pattern(h) => hosts.push(h.clone()),
+            Value::String(_) => problem(
+                problems,
+                &index_path(path, j),
+                "must be a host name such as \"cdn.example.org\" or \"*.example.org\": lowercase, no scheme, port or path",
+            ),
+            other => wrong_type(problems, &index_path(path, j), "a string", other),
+        }
+    }
+    hosts
+}
+
+/// A service: a bare string is its title, and its id is made from it.
+/// `taken` says whether an id is already a category's or a service's.
+fn read_service(
+    value: &Value,
+    path: String,
+    in_required: bool,
+    taken: &dyn Fn(&str) -> bool,
+    problems: &mut Vec<Problem>,
+) -> Option<Service> {
+    let (mut service, id_path, id_given) = match value {
+        Value::String(title) if title.trim().is_empty() => {
+            problem(problems, &path, "must not be empty");
+            return None;
+        }
+        Value::String(title) => (Service::named("", title), path.clone(), false),
+        _ => {
+            let mut f = Fields::open(value, path, problems)?;
+            let mut service = Service::named("", "");
+            match f.string("title") {
+                Some(title) if !title.trim().is_empty() => service.title = title.to_owned(),
+                Some(_) => f.report("title", "must not be empty"),
+                None => f.report("title", "is missing"),
+            }
+            let id_given = match f.string("id") {
+                Some(id) if is_identifier(id, 32) => {
+                    service.id = id.to_owned();
+                    true
+                }
+                Some(_) => {
+                    f.report(
+                        "id",
+                        "must be 1 to 32 characters: lowercase letters, digits, - or _",
+                    );
+                    true
+                }
+                None => false,
+            };
+            if let Some(v) = f.take("description") {
+                service.description = read_localized(v, &f.at("description"), f.problems);
+            }
+            service.provider = f.string("provider").unwrap_or_default().to_owned();
+            if let Some(url) = f.string("policyUrl") {
+                service.policy_url = check_url(&mut f, "policyUrl", url);
+            }
+            if let Some(v) = f.take("cookies") {
+                let p = f.at("cookies");
+                for (j, c) in read_list(v, &p, f.problems).iter().enumerate() {
+                    if let Some(cookie) = read_cookie(c, index_path(&p, j), in_required, f.problems)
+                    {
+                        service.cookies.push(cookie);
+                    }
+                }
+            }
+            if let Some(v) = f.take("hosts") {
+                service.hosts = read_hosts(v, &f.at("hosts"), f.problems);
+            }
+            let id_path = f.at("id");
+            f.finish();
+            (service, id_path, id_given)
+        }
+    };
+    if !id_given {
+        service.id = id_from_title(&service.title);
+        if service.id.is_empty() && !service.title.trim().is_empty() {
+            problem(
+                problems,
+                &id_path,
+                "cannot be made from this title: give the service an \"id\"",
+            );
+            return None;
+        }
+    }
+    if !service.id.is_empty() && taken(&service.id) {
+        let mut m = String::from("\"");
+        m.push_str(&service.id);
+        m.push_str("\" is already the id of a category or another service: ids of categories and services must all differ");
+        if !id_given {
+            m.push_str(" (write this service as an object with its own \"id\")");
+        }
+        problem(problems, &id_path, &m);
+    }
+    Some(service)
+}
+
+/// The id of an optional category, or of a service of one.
+fn is_optional_id(categories: &[Category], id: &str) -> bool {
+    categories.iter().any(|c| c.id == id && !c.required) || is_optional_service(categories, id)
+}
+
+fn is_optional_service(categories: &[Category], id: &str) -> bool {
+    categories
+        .iter()
+        .any(|c| !c.required && c.services.iter().any(|s| s.id == id))
 }
 
 /// A lowercase host name, optionally led by "*." for its subdomains.
@@ -917,13 +1204,11 @@ fn read_google_analytics(
                 let mut needed = Vec::new();
                 for (j, c) in read_list(list, &lp, m.problems).iter().enumerate() {
                     match c.as_str() {
-                        Some(id) if categories.iter().any(|k| k.id == id && !k.required) => {
-                            needed.push(id.to_owned())
-                        }
+                        Some(id) if is_optional_id(categories, id) => needed.push(id.to_owned()),
                         _ => problem(
                             m.problems,
                             &index_path(&lp, j),
-                            "must be the id of an optional category",
+                            "must be the id of an optional category or of one of its services",
                         ),
                     }
                 }
@@ -939,6 +1224,31 @@ fn read_google_analytics(
             "consentMode",
             "is needed: there is no optional \"analytics\" category to map analytics_storage to",
         );
+    }
+    // Google Analytics is a service: where a signal names the category that
+    // holds it, the visitor's choice of that one service is what counts.
+    let service = match f.string("service") {
+        Some(id) if is_optional_service(categories, id) => Some(id),
+        Some(_) => {
+            f.report(
+                "service",
+                "must be the id of a service of an optional category",
+            );
+            None
+        }
+        None => Some(GA_SERVICE).filter(|id| is_optional_service(categories, id)),
+    };
+    if let Some(service) = service {
+        let home = categories
+            .iter()
+            .find(|c| c.services.iter().any(|s| s.id == service));
+        for (_, needed) in &mut consent_mode {
+            for id in needed.iter_mut() {
+                if home.is_some_and(|c| c.id == *id) {
+                    *id = service.to_owned();
+                }
+            }
+        }
     }
     f.finish();
     Some(GoogleAnalytics {
@@ -1194,6 +1504,22 @@ fn read_theme(value: &Value, path: String, problems: &mut Vec<Problem>) -> Theme
     }
     f.finish();
     theme
+}
+
+/// A config with services in two categories, for the engine's tests.
+#[cfg(all(test, not(target_arch = "wasm32")))]
+pub(crate) fn services_example() -> Config {
+    let json = r#"{"categories": [
+        {"id": "necessary", "required": true},
+        {"id": "analytics", "services": ["Google Analytics",
+            {"id": "hotjar", "title": "Hotjar", "cookies": ["_hj*"]}]},
+        {"id": "videos", "services": [
+            {"id": "youtube", "title": "YouTube", "provider": "Google LLC",
+             "policyUrl": "https://policies.google.com/privacy", "hosts": ["*.youtube-nocookie.com"],
+             "description": {"pt-BR": "Vídeos das audiências", "en": "Hearing videos"}},
+            {"id": "vimeo", "title": "Vimeo"}]}],
+        "googleAnalytics": {"measurementId": "G-ABCDEF1234"}}"#;
+    from_value(&super::json::parse(json).unwrap()).unwrap()
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -1600,6 +1926,123 @@ mod tests {
                 "texts.en.acceptEverything",
                 "texts.en.rejectAll"
             ]
+        );
+    }
+
+    #[test]
+    fn services_are_titles_or_objects_with_ids_unique_in_the_whole_config() {
+        let c = services_example();
+        let ids: Vec<&str> = c
+            .categories
+            .iter()
+            .flat_map(|c| &c.services)
+            .map(|s| s.id.as_str())
+            .collect();
+        assert_eq!(ids, ["google-analytics", "hotjar", "youtube", "vimeo"]);
+        let (videos, youtube) = c.service("youtube").unwrap();
+        assert_eq!(videos.id, "videos");
+        assert_eq!(youtube.provider, "Google LLC");
+        assert!(
+            videos.has_host("www.youtube-nocookie.com"),
+            "a service's hosts are its category's too"
+        );
+        assert!(c
+            .category("analytics")
+            .unwrap()
+            .all_cookies()
+            .any(|k| k.matches("_hjSession")));
+        assert_eq!(
+            id_from_title("Vídeos do Canal — TV Justiça"),
+            "videos-do-canal-tv-justica"
+        );
+        assert_eq!(id_from_title("  !!"), "");
+
+        let paths = paths_of(
+            r#"{"categories": [{"id": "necessary", "required": true},
+                {"id": "videos", "services": ["Vídeos", {"id": "videos", "title": "Outro"}, "", {"title": "Sem id"}, "Sem Id", "!!", {"id": "Mau", "title": "x", "extra": 1}]},
+                {"id": "youtube", "services": [{"id": "sem-id", "title": "y"}]}]}"#,
+        );
+        assert_eq!(
+            paths,
+            [
+                "categories[1].services[0]",
+                "categories[1].services[1].id",
+                "categories[1].services[2]",
+                "categories[1].services[4]",
+                "categories[1].services[5]",
+                "categories[1].services[6].id",
+                "categories[1].services[6].extra",
+                "categories[2].services[0].id",
+            ]
+        );
+        let message = &problems_of(r#"{"categories": [{"id": "videos", "services": ["Videos"]}]}"#)
+            [0]
+        .message;
+        assert!(
+            message.contains("write this service as an object"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn an_optional_category_rests_on_consent_and_a_required_one_defaults_to_the_public_service() {
+        let c = Config::default();
+        assert_eq!(c.categories[0].legal_basis, LegalBasis::PublicService);
+        assert_eq!(c.categories[1].legal_basis, LegalBasis::Consent);
+        let c = from_value(&parse(r#"{"categories": [{"id": "necessary", "required": true, "legalBasis": "legitimate-interest"}]}"#).unwrap()).unwrap();
+        assert_eq!(c.categories[0].legal_basis, LegalBasis::LegitimateInterest);
+        let problems = problems_of(
+            r#"{"categories": [{"id": "necessary", "required": true, "legalBasis": "vontade"},
+            {"id": "analytics", "legalBasis": "legitimate-interest"}]}"#,
+        );
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].path, "categories[0].legalBasis");
+        assert_eq!(problems[1].path, "categories[1].legalBasis");
+        assert!(
+            problems[1].message.contains("consent"),
+            "{}",
+            problems[1].message
+        );
+        for basis in LegalBasis::ALL {
+            assert_eq!(LegalBasis::parse(basis.as_str()), Some(basis));
+        }
+    }
+
+    #[test]
+    fn google_analytics_signals_follow_its_service() {
+        let c = services_example();
+        let ga = c.google_analytics.as_ref().unwrap();
+        assert_eq!(
+            ga.consent_mode,
+            [(
+                "analytics_storage".to_owned(),
+                vec!["google-analytics".to_owned()]
+            )]
+        );
+        // Without a google-analytics service, the category as before.
+        let c = from_value(
+            &parse(
+                r#"{"categories": [{"id": "analytics", "services": ["Matomo"]}],
+            "googleAnalytics": {"measurementId": "G-ABCDEF1234"}}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(c.google_analytics.unwrap().consent_mode[0].1, ["analytics"]);
+        let c = from_value(&parse(r#"{"categories": [{"id": "stats", "services": [{"id": "ga4", "title": "GA"}, "Matomo"]}],
+            "googleAnalytics": {"measurementId": "G-ABCDEF1234", "service": "ga4", "consentMode": {"analytics_storage": ["stats"], "ad_storage": ["ga4"]}}}"#).unwrap()).unwrap();
+        assert_eq!(
+            c.google_analytics.unwrap().consent_mode,
+            [
+                ("analytics_storage".to_owned(), vec!["ga4".to_owned()]),
+                ("ad_storage".to_owned(), vec!["ga4".to_owned()])
+            ]
+        );
+        assert_eq!(
+            paths_of(
+                r#"{"googleAnalytics": {"measurementId": "G-ABCDEF1234", "service": "youtube"}}"#
+            ),
+            ["googleAnalytics.service"]
         );
     }
 }

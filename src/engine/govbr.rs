@@ -679,7 +679,12 @@ mod tests {
         let necessary = &config.categories[0];
         assert_eq!(necessary.cookies[0].name, "SESSAO");
         assert_eq!(necessary.cookies[0].provider, "Portal Exemplo");
-        assert_eq!(necessary.services, ["Portal Exemplo"]);
+        let titles: Vec<&str> = necessary
+            .services
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect();
+        assert_eq!(titles, ["Portal Exemplo"]);
         // The older spelling of the company key is read too.
         assert_eq!(config.categories[1].cookies[0].provider, "Google");
         let by_language = |l: &config::Localized| l.0.clone();

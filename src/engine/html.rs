@@ -5,8 +5,8 @@
 //! Every text from the config goes through [`escape`]: config texts are
 //! data, never markup. No `style` attribute is ever written (strict CSP).
 
-use super::config::{Category, Config, ANALYTICS, NECESSARY};
-use super::i18n::{builtin, Lang, Text, CATEGORY_PLACEHOLDER};
+use super::config::{Category, Config, CookieInfo, Service, ANALYTICS, NECESSARY};
+use super::i18n::{builtin, legal_basis, Lang, Text, CATEGORY_PLACEHOLDER};
 use super::record::Record;
 
 pub fn text(config: &Config, lang: Lang, key: Text) -> &str {
@@ -157,6 +157,11 @@ fn category_item(
 ) {
     let id = category.id.as_str();
     let on = category.required || record.is_some_and(|r| r.accepted(id));
+    let service_on = |s: &Service| on || record.is_some_and(|r| r.service_accepted(&s.id, id));
+    // With one service, the category's switch is that service's: a second
+    // switch would only repeat it.
+    let per_service = category.services.len() > 1;
+    let mixed = per_service && !on && category.services.iter().any(service_on);
     h.raw("<li class=\"category\"><div class=\"category-head\"><label class=\"switch-label\" for=\"bsc-switch-")
         .raw(id)
         .raw("\"><span class=\"category-title\">")
@@ -167,67 +172,187 @@ fn category_item(
             .text(text(config, lang, Text::AlwaysOn))
             .raw("</span>");
     }
-    h.raw("</label><input type=\"checkbox\" role=\"switch\" class=\"switch\" id=\"bsc-switch-")
+    // ARIA's switch has no mixed state: a category whose services the
+    // visitor may choose one by one is a checkbox, which has one.
+    h.raw("</label><input type=\"checkbox\" ");
+    if !per_service {
+        h.raw("role=\"switch\" ");
+    }
+    h.raw("class=\"switch\" id=\"bsc-switch-")
         .raw(id)
         .raw("\" data-category=\"")
         .raw(id)
         .raw("\" aria-describedby=\"bsc-desc-")
         .raw(id)
-        .raw("\"");
-    if on {
-        h.raw(" checked");
+        .raw(" bsc-basis-")
+        .raw(id);
+    if per_service {
+        h.raw(" bsc-mixed-").raw(id);
     }
-    if category.required {
-        h.raw(" disabled");
+    h.raw("\"");
+    switch_state(h, on, mixed, category.required);
+    h.raw("></div>");
+    if per_service {
+        // Filled and emptied as services are switched (browser::ui): read
+        // by everyone, and part of the checkbox's description.
+        h.raw("<p class=\"mixed\" id=\"bsc-mixed-")
+            .raw(id)
+            .raw("\">");
+        if mixed {
+            h.text(text(config, lang, Text::SomeServices));
+        }
+        h.raw("</p>");
     }
-    h.raw("></div><p class=\"description\" id=\"bsc-desc-")
+    h.raw("<p class=\"description\" id=\"bsc-desc-")
         .raw(id)
         .raw("\">")
         .text(category_description(config, category, lang))
-        .raw("</p><details class=\"cookies\"><summary>")
-        .text(text(config, lang, Text::CookieList))
-        .raw(" (");
-    super::json::push_decimal(&mut h.0, category.cookies.len() as u64);
-    h.raw(")</summary>");
-    if category.cookies.is_empty() {
-        h.raw("<p>")
-            .text(text(config, lang, Text::NoCookies))
-            .raw("</p>");
-    } else {
-        h.raw("<div class=\"table-wrap\"><table><thead><tr>");
-        for column in [
-            Text::ColumnName,
-            Text::ColumnProvider,
-            Text::ColumnPurpose,
-            Text::ColumnDuration,
-            Text::ColumnParty,
-        ] {
-            h.raw("<th scope=\"col\">")
-                .text(text(config, lang, column))
-                .raw("</th>");
+        .raw("</p><p class=\"basis\" id=\"bsc-basis-")
+        .raw(id)
+        .raw("\">")
+        .text(text(config, lang, Text::BasisLabel))
+        .raw(": ")
+        .text(legal_basis(lang, category.legal_basis))
+        .raw("</p>");
+    if !category.services.is_empty() {
+        h.raw("<details class=\"services\"><summary>")
+            .text(text(config, lang, Text::Services))
+            .raw(" (");
+        super::json::push_decimal(&mut h.0, category.services.len() as u64);
+        h.raw(")</summary><ul>");
+        for service in &category.services {
+            let switch = per_service.then(|| service_on(service));
+            service_item(h, config, lang, category, service, switch);
         }
-        h.raw("</tr></thead><tbody>");
-        for cookie in &category.cookies {
-            let party = if cookie.third_party {
-                Text::ThirdParty
-            } else {
-                Text::FirstParty
-            };
-            h.raw("<tr><th scope=\"row\"><code>")
-                .text(&cookie.name)
-                .raw("</code></th><td>")
-                .text(&cookie.provider)
-                .raw("</td><td>")
-                .text(cookie.purpose.get(lang).unwrap_or(""))
-                .raw("</td><td>")
-                .text(cookie.duration.get(lang).unwrap_or(""))
-                .raw("</td><td>")
-                .text(text(config, lang, party))
-                .raw("</td></tr>");
-        }
-        h.raw("</tbody></table></div>");
+        h.raw("</ul></details>");
     }
-    h.raw("</details></li>");
+    // A category whose services list every cookie has no table of its own.
+    if category.services.is_empty() || !category.cookies.is_empty() {
+        h.raw("<details class=\"cookies\"><summary>")
+            .text(text(config, lang, Text::CookieList))
+            .raw(" (");
+        super::json::push_decimal(&mut h.0, category.cookies.len() as u64);
+        h.raw(")</summary>");
+        if category.cookies.is_empty() {
+            h.raw("<p>")
+                .text(text(config, lang, Text::NoCookies))
+                .raw("</p>");
+        } else {
+            cookie_table(h, config, lang, &category.cookies);
+        }
+        h.raw("</details>");
+    }
+    h.raw("</li>");
+}
+
+/// ` checked`, `data-mixed` (the browser sets the checkbox's indeterminate
+/// state from it: HTML has no attribute for that) and ` disabled`.
+fn switch_state(h: &mut Html, on: bool, mixed: bool, required: bool) {
+    if on {
+        h.raw(" checked");
+    }
+    if mixed {
+        h.raw(" data-mixed");
+    }
+    if required {
+        h.raw(" disabled");
+    }
+}
+
+/// One service inside its category's disclosure: its own switch (`switch`
+/// is whether it is on; `None` when the category's switch is its), who runs
+/// it, what it does, its policy and its cookies.
+fn service_item(
+    h: &mut Html,
+    config: &Config,
+    lang: Lang,
+    category: &Category,
+    service: &Service,
+    switch: Option<bool>,
+) {
+    let id = service.id.as_str();
+    h.raw("<li class=\"service\"><div class=\"category-head\">");
+    match switch {
+        Some(on) => {
+            h.raw("<label class=\"switch-label\" for=\"bsc-service-")
+                .raw(id)
+                .raw("\"><span class=\"category-title\">")
+                .text(&service.title)
+                .raw("</span></label><input type=\"checkbox\" role=\"switch\" class=\"switch\" id=\"bsc-service-")
+                .raw(id)
+                .raw("\" data-service=\"")
+                .raw(id)
+                .raw("\" data-of=\"")
+                .raw(&category.id)
+                .raw("\" aria-describedby=\"bsc-about-")
+                .raw(id)
+                .raw("\"");
+            switch_state(h, on, false, category.required);
+            h.raw(">");
+        }
+        None => {
+            h.raw("<span class=\"category-title\">")
+                .text(&service.title)
+                .raw("</span>");
+        }
+    }
+    h.raw("</div><p class=\"description\" id=\"bsc-about-")
+        .raw(id)
+        .raw("\">");
+    if !service.provider.is_empty() {
+        h.text(text(config, lang, Text::ColumnProvider))
+            .raw(": ")
+            .text(&service.provider)
+            .raw(". ");
+    }
+    h.text(service.description.get(lang).unwrap_or(""));
+    if let Some(url) = &service.policy_url {
+        h.raw(" <a class=\"policy\" href=\"")
+            .text(url)
+            .raw("\">")
+            .text(text(config, lang, Text::ServicePolicy))
+            .raw("</a>");
+    }
+    h.raw("</p>");
+    if !service.cookies.is_empty() {
+        cookie_table(h, config, lang, &service.cookies);
+    }
+    h.raw("</li>");
+}
+
+fn cookie_table(h: &mut Html, config: &Config, lang: Lang, cookies: &[CookieInfo]) {
+    h.raw("<div class=\"table-wrap\"><table><thead><tr>");
+    for column in [
+        Text::ColumnName,
+        Text::ColumnProvider,
+        Text::ColumnPurpose,
+        Text::ColumnDuration,
+        Text::ColumnParty,
+    ] {
+        h.raw("<th scope=\"col\">")
+            .text(text(config, lang, column))
+            .raw("</th>");
+    }
+    h.raw("</tr></thead><tbody>");
+    for cookie in cookies {
+        let party = if cookie.third_party {
+            Text::ThirdParty
+        } else {
+            Text::FirstParty
+        };
+        h.raw("<tr><th scope=\"row\"><code>")
+            .text(&cookie.name)
+            .raw("</code></th><td>")
+            .text(&cookie.provider)
+            .raw("</td><td>")
+            .text(cookie.purpose.get(lang).unwrap_or(""))
+            .raw("</td><td>")
+            .text(cookie.duration.get(lang).unwrap_or(""))
+            .raw("</td><td>")
+            .text(text(config, lang, party))
+            .raw("</td></tr>");
+    }
+    h.raw("</tbody></table></div>");
 }
 
 /// The permanent way back to the preferences (LGPD art. 8 §5: revocation must be easy).
@@ -241,16 +366,18 @@ pub fn reopen_button(config: &Config, lang: Lang) -> String {
     h.0
 }
 
-/// The text shown in place of a blocked embed, naming the categories it needs.
+/// The text shown in place of a blocked embed, naming the categories and
+/// services it needs.
 pub fn embed_placeholder(config: &Config, lang: Lang, categories: &[&str]) -> (String, String) {
     let mut titles = String::new();
     for (i, id) in categories.iter().enumerate() {
         if i > 0 {
             titles.push_str(", ");
         }
-        match config.category(id) {
-            Some(c) => titles.push_str(category_title(config, c, lang)),
-            None => titles.push_str(id),
+        match (config.category(id), config.service(id)) {
+            (Some(c), _) => titles.push_str(category_title(config, c, lang)),
+            (None, Some((_, service))) => titles.push_str(&service.title),
+            (None, None) => titles.push_str(id),
         }
     }
     let message = with_categories(text(config, lang, Text::EmbedBlocked), &titles);
@@ -342,8 +469,8 @@ mod tests {
     #[test]
     fn no_optional_switch_is_pre_ticked() {
         let html = preferences(&Config::default(), Lang::PtBr, None);
-        assert!(html.contains(r#"id="bsc-switch-necessary" data-category="necessary" aria-describedby="bsc-desc-necessary" checked disabled>"#));
-        assert!(html.contains(r#"id="bsc-switch-analytics" data-category="analytics" aria-describedby="bsc-desc-analytics">"#));
+        assert!(html.contains(r#"id="bsc-switch-necessary" data-category="necessary" aria-describedby="bsc-desc-necessary bsc-basis-necessary" checked disabled>"#));
+        assert!(html.contains(r#"id="bsc-switch-analytics" data-category="analytics" aria-describedby="bsc-desc-analytics bsc-basis-analytics">"#));
         assert!(html.contains("Estatísticas") && html.contains("<code>_ga</code>"));
     }
 
@@ -359,7 +486,9 @@ mod tests {
             "pt-BR",
         );
         let html = preferences(&c, Lang::En, Some(&r));
-        assert!(html.contains(r#"aria-describedby="bsc-desc-analytics" checked>"#));
+        assert!(
+            html.contains(r#"aria-describedby="bsc-desc-analytics bsc-basis-analytics" checked>"#)
+        );
         assert!(html.contains("Statistics"));
     }
 
@@ -417,5 +546,38 @@ mod tests {
         let untitled =
             embed_placeholder_markup(&Config::default(), Lang::Es, "analytics", Some("  "));
         assert!(!untitled.contains("class=\"title\""));
+    }
+
+    #[test]
+    fn services_get_their_own_switches_a_mixed_category_says_so_and_each_basis_is_shown() {
+        let c = super::super::config::services_example();
+        let r = Record::decide(&c, &["youtube"], Method::Custom, 1, "x".into(), "pt-BR");
+        let html = preferences(&c, Lang::PtBr, Some(&r));
+        // Two video services: the category is a checkbox (ARIA's switch has
+        // no mixed state), marked mixed, and says so in words.
+        assert!(html.contains(r#"<input type="checkbox" class="switch" id="bsc-switch-videos" data-category="videos" aria-describedby="bsc-desc-videos bsc-basis-videos bsc-mixed-videos" data-mixed>"#), "{html}");
+        assert!(html.contains(r#"<p class="mixed" id="bsc-mixed-videos">Só alguns serviços desta categoria estão permitidos.</p>"#));
+        assert!(html.contains(r#"<p class="mixed" id="bsc-mixed-analytics"></p>"#));
+        assert!(html.contains(r#"id="bsc-service-youtube" data-service="youtube" data-of="videos" aria-describedby="bsc-about-youtube" checked>"#));
+        assert!(html.contains(r#"id="bsc-service-vimeo" data-service="vimeo" data-of="videos" aria-describedby="bsc-about-vimeo">"#));
+        assert!(html.contains(r#"<p class="description" id="bsc-about-youtube">Fornecedor: Google LLC. Vídeos das audiências <a class="policy" href="https://policies.google.com/privacy">Política de privacidade do serviço</a></p>"#));
+        assert!(html.contains(r#"<summary>Serviços desta categoria (2)</summary>"#));
+        assert!(html.contains(r#"<p class="basis" id="bsc-basis-videos">Base legal: consentimento (LGPD, art. 7º, I)</p>"#));
+        assert!(html.contains(r#"<p class="basis" id="bsc-basis-necessary">Base legal: atribuições legais do serviço público (LGPD, art. 7º, III, e art. 23)</p>"#));
+        // Hotjar's cookies are listed under Hotjar.
+        assert!(html.contains("<code>_hj*</code>"));
+        // With one service, the category's switch is that service's.
+        let html = preferences(&Config::default(), Lang::En, None);
+        assert!(!html.contains("data-service") && !html.contains("bsc-mixed"));
+        assert!(html.contains(r#"<span class="category-title">Google Analytics</span>"#));
+        assert!(html.contains("Legal basis: consent (LGPD, art. 7, I)"));
+    }
+
+    #[test]
+    fn a_placeholder_names_the_service_it_allows() {
+        let c = super::super::config::services_example();
+        let html =
+            embed_placeholder_markup(&c, Lang::PtBr, "youtube", Some("Audiência de 3 de março"));
+        assert!(html.contains(r#"data-action="allow" data-category="youtube">Permitir YouTube e carregar</button>"#), "{html}");
     }
 }

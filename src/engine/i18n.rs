@@ -1,6 +1,8 @@
 //! Built-in texts in Brazilian Portuguese, English and Spanish, and the
 //! choice of language for a visitor.
 
+use super::config::LegalBasis;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
     PtBr,
@@ -88,6 +90,10 @@ text_keys! {
     NecessaryDescription = "necessaryDescription",
     AnalyticsTitle = "analyticsTitle",
     AnalyticsDescription = "analyticsDescription",
+    BasisLabel = "legalBasis",
+    Services = "services",
+    SomeServices = "someServices",
+    ServicePolicy = "servicePolicy",
 }
 
 impl Text {
@@ -97,6 +103,69 @@ impl Text {
             .position(|n| *n == name)
             .map(|i| ALL_TEXTS[i])
     }
+}
+
+/// A legal basis in plain words, with the article of the LGPD it rests on.
+pub fn legal_basis(lang: Lang, basis: LegalBasis) -> &'static str {
+    use LegalBasis::*;
+    let [pt, en, es] = match basis {
+        Consent => [
+            "consentimento (LGPD, art. 7º, I)",
+            "consent (LGPD, art. 7, I)",
+            "consentimiento (LGPD, art. 7, I)",
+        ],
+        LegalObligation => [
+            "cumprimento de obrigação legal ou regulatória (LGPD, art. 7º, II)",
+            "compliance with a legal or regulatory obligation (LGPD, art. 7, II)",
+            "cumplimiento de una obligación legal o regulatoria (LGPD, art. 7, II)",
+        ],
+        PublicPolicy => [
+            "execução de políticas públicas (LGPD, art. 7º, III)",
+            "carrying out public policies (LGPD, art. 7, III)",
+            "ejecución de políticas públicas (LGPD, art. 7, III)",
+        ],
+        Research => [
+            "estudos por órgão de pesquisa (LGPD, art. 7º, IV)",
+            "studies by a research body (LGPD, art. 7, IV)",
+            "estudios de un órgano de investigación (LGPD, art. 7, IV)",
+        ],
+        Contract => [
+            "execução de contrato com o titular (LGPD, art. 7º, V)",
+            "performing a contract with you (LGPD, art. 7, V)",
+            "ejecución de un contrato con el titular (LGPD, art. 7, V)",
+        ],
+        ExerciseOfRights => [
+            "exercício regular de direitos em processo (LGPD, art. 7º, VI)",
+            "exercising rights in legal proceedings (LGPD, art. 7, VI)",
+            "ejercicio regular de derechos en un proceso (LGPD, art. 7, VI)",
+        ],
+        ProtectionOfLife => [
+            "proteção da vida ou da incolumidade física (LGPD, art. 7º, VII)",
+            "protecting someone's life or physical safety (LGPD, art. 7, VII)",
+            "protección de la vida o de la integridad física (LGPD, art. 7, VII)",
+        ],
+        HealthProtection => [
+            "tutela da saúde (LGPD, art. 7º, VIII)",
+            "protecting health (LGPD, art. 7, VIII)",
+            "tutela de la salud (LGPD, art. 7, VIII)",
+        ],
+        LegitimateInterest => [
+            "legítimo interesse (LGPD, art. 7º, IX)",
+            "legitimate interest (LGPD, art. 7, IX)",
+            "interés legítimo (LGPD, art. 7, IX)",
+        ],
+        CreditProtection => [
+            "proteção do crédito (LGPD, art. 7º, X)",
+            "credit protection (LGPD, art. 7, X)",
+            "protección del crédito (LGPD, art. 7, X)",
+        ],
+        PublicService => [
+            "atribuições legais do serviço público (LGPD, art. 7º, III, e art. 23)",
+            "the public service's legal duties (LGPD, art. 7, III, and art. 23)",
+            "atribuciones legales del servicio público (LGPD, art. 7, III, y art. 23)",
+        ],
+    };
+    [pt, en, es][lang.index()]
 }
 
 /// `{category}` in EmbedBlocked and EmbedAllow is replaced by the category's title.
@@ -137,6 +206,10 @@ fn pt_br(key: Text) -> &'static str {
         NecessaryDescription => "Essenciais para o funcionamento e a segurança do portal, como guardar a sua escolha sobre cookies. Não dependem de consentimento e não podem ser desativados.",
         AnalyticsTitle => "Estatísticas",
         AnalyticsDescription => "Contam visitas e mostram, de forma agregada, quais páginas são mais acessadas, para melhorarmos o portal (Google Analytics). O Google recebe dados de navegação, como endereço IP e páginas visitadas.",
+        BasisLabel => "Base legal",
+        Services => "Serviços desta categoria",
+        SomeServices => "Só alguns serviços desta categoria estão permitidos.",
+        ServicePolicy => "Política de privacidade do serviço",
     }
 }
 
@@ -171,6 +244,10 @@ fn en(key: Text) -> &'static str {
         NecessaryDescription => "Essential for the site to work securely, for example to remember your cookie choice. They do not depend on consent and cannot be switched off.",
         AnalyticsTitle => "Statistics",
         AnalyticsDescription => "Count visits and show in aggregate which pages are read most, so we can improve the site (Google Analytics). Google receives browsing data such as your IP address and the pages you visit.",
+        BasisLabel => "Legal basis",
+        Services => "Services in this category",
+        SomeServices => "Only some services in this category are allowed.",
+        ServicePolicy => "The service's privacy policy",
     }
 }
 
@@ -205,6 +282,10 @@ fn es(key: Text) -> &'static str {
         NecessaryDescription => "Imprescindibles para que el portal funcione de forma segura, por ejemplo para recordar tu elección sobre cookies. No dependen del consentimiento y no se pueden desactivar.",
         AnalyticsTitle => "Estadísticas",
         AnalyticsDescription => "Cuentan visitas y muestran de forma agregada qué páginas se leen más, para mejorar el portal (Google Analytics). Google recibe datos de navegación, como la dirección IP y las páginas visitadas.",
+        BasisLabel => "Base legal",
+        Services => "Servicios de esta categoría",
+        SomeServices => "Solo algunos servicios de esta categoría están permitidos.",
+        ServicePolicy => "Política de privacidad del servicio",
     }
 }
 
@@ -219,7 +300,7 @@ mod tests {
                 assert!(!builtin(lang, key).trim().is_empty(), "{key:?} in {lang:?}");
             }
             // Same words across languages would mean an untranslated string.
-            if !matches!(key, Text::ColumnName | Text::CookieList) {
+            if !matches!(key, Text::ColumnName | Text::CookieList | Text::BasisLabel) {
                 assert_ne!(builtin(Lang::PtBr, key), builtin(Lang::En, key), "{key:?}");
             }
         }

@@ -1,7 +1,7 @@
 //! The rules that turn a config, whatever storage held and the browser's
 //! signals into what may run and whether to ask.
 
-use super::config::Config;
+use super::config::{is_ga_cookie, Config};
 use super::json::Value;
 use super::record::{Invalid, Method, Record};
 
@@ -76,20 +76,23 @@ pub fn evaluate(
     }
 }
 
-/// Whether content needing every one of `categories` may run. Required
-/// categories are always allowed; a category the config does not know never is.
+/// Whether content needing every one of `ids` may run. Each is a category
+/// (accepted whole: every one of its services), a service, or either led by
+/// `!`: refused (content for visitors who said no, such as a cookieless
+/// counter; it waits, like the rest, until the visitor has chosen).
+/// Required categories and their services are always allowed; an id the
+/// config does not know never is, and neither is an empty list.
 pub fn allows<'a>(
     config: &Config,
     record: Option<&Record>,
-    categories: impl IntoIterator<Item = &'a str>,
+    ids: impl IntoIterator<Item = &'a str>,
 ) -> bool {
     let mut any = false;
-    for id in categories {
+    for id in ids {
         any = true;
-        let ok = match config.category(id) {
-            Some(c) if c.required => true,
-            Some(_) => record.is_some_and(|r| r.accepted(id)),
-            None => false,
+        let ok = match id.strip_prefix('!') {
+            Some(refused) => refuses(config, record, refused),
+            None => accepts(config, record, id),
         };
         if !ok {
             return false;
@@ -98,27 +101,95 @@ pub fn allows<'a>(
     any
 }
 
-/// Splits a `data-category` attribute ("analytics marketing" or "analytics,marketing").
+fn accepts(config: &Config, record: Option<&Record>, id: &str) -> bool {
+    if let Some(category) = config.category(id) {
+        return category.required || record.is_some_and(|r| r.accepted(id));
+    }
+    match config.service(id) {
+        Some((category, _)) if category.required => true,
+        Some((category, _)) => record.is_some_and(|r| r.service_accepted(id, &category.id)),
+        None => false,
+    }
+}
+
+/// The visitor has chosen, and refused `id` entirely: a category none of
+/// whose services is accepted, or a service.
+fn refuses(config: &Config, record: Option<&Record>, id: &str) -> bool {
+    let Some(record) = record else { return false };
+    if let Some(category) = config.category(id) {
+        return !category.required
+            && !record.accepted(id)
+            && !category
+                .services
+                .iter()
+                .any(|s| record.service_accepted(&s.id, id));
+    }
+    match config.service(id) {
+        Some((category, _)) => !category.required && !record.service_accepted(id, &category.id),
+        None => false,
+    }
+}
+
+/// Splits a `data-category` or `data-service` attribute ("analytics
+/// marketing" or "analytics,marketing").
 pub fn category_list(attribute: &str) -> impl Iterator<Item = &str> {
     attribute
         .split([' ', ',', '\t', '\n'])
         .filter(|s| !s.is_empty())
 }
 
-/// The optional categories accepted before and refused now: what a change revokes.
+/// The optional categories and services accepted before and not now: what
+/// a change revokes.
 pub fn revoked<'a>(
-    config: &Config,
+    config: &'a Config,
     before: Option<&'a Record>,
     after: Option<&Record>,
 ) -> Vec<&'a str> {
     let Some(before) = before else {
         return Vec::new();
     };
+    // A legacy record (no services) accepted a category's services with it.
+    let services_implied = config
+        .categories
+        .iter()
+        .filter(|c| before.services.is_none() && before.accepted(&c.id))
+        .flat_map(|c| c.services.iter().map(|s| s.id.as_str()));
     before
         .accepted_ids()
-        .filter(|id| config.category(id).is_some_and(|c| !c.required))
-        .filter(|id| !after.is_some_and(|a| a.accepted(id)))
+        .chain(services_implied)
+        .filter(|id| accepts(config, Some(before), id) && !accepts(config, None, id))
+        .filter(|id| !accepts(config, after, id))
         .collect()
+}
+
+/// Whether a cookie called `name` must go under `record`: a refused category
+/// or service declares it (or, for Google Analytics' own cookies, one of
+/// the categories or services its signals need is refused), and nothing
+/// accepted declares it too.
+pub fn cookie_doomed(config: &Config, record: Option<&Record>, name: &str) -> bool {
+    let mut refused_owner = false;
+    let mut allowed_owner = false;
+    for c in &config.categories {
+        let owners = std::iter::once((c.id.as_str(), &c.cookies))
+            .chain(c.services.iter().map(|s| (s.id.as_str(), &s.cookies)));
+        for (id, cookies) in owners {
+            if cookies.iter().any(|k| k.matches(name)) {
+                if accepts(config, record, id) {
+                    allowed_owner = true;
+                } else {
+                    refused_owner = true;
+                }
+            }
+        }
+    }
+    let refused_ga = is_ga_cookie(name)
+        && config.google_analytics.iter().any(|ga| {
+            ga.consent_mode
+                .iter()
+                .flat_map(|(_, needed)| needed)
+                .any(|id| !accepts(config, record, id))
+        });
+    (refused_owner || refused_ga) && !allowed_owner
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -236,9 +307,16 @@ mod tests {
         let c = Config::default();
         let on = analytics_on(&c, Method::AcceptAll);
         let off = on.revise(&c, &[], Method::RejectAll, NOW, "pt-BR");
-        assert_eq!(revoked(&c, Some(&on), Some(&off)), ["analytics"]);
+        // The default's analytics is one service, Google Analytics.
+        assert_eq!(
+            revoked(&c, Some(&on), Some(&off)),
+            ["analytics", "google-analytics"]
+        );
         assert!(revoked(&c, Some(&off), Some(&on)).is_empty());
-        assert_eq!(revoked(&c, Some(&on), None), ["analytics"]);
+        assert_eq!(
+            revoked(&c, Some(&on), None),
+            ["analytics", "google-analytics"]
+        );
     }
 
     #[test]
@@ -246,6 +324,56 @@ mod tests {
         assert_eq!(
             category_list(" analytics, video\tads ").collect::<Vec<_>>(),
             ["analytics", "video", "ads"]
+        );
+    }
+
+    #[test]
+    fn services_categories_and_refusals_gate_content() {
+        let c = super::super::config::services_example();
+        let r = Record::decide(
+            &c,
+            &["youtube", "google-analytics"],
+            Method::Custom,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
+        let r = Some(&r);
+        assert!(allows(&c, r, ["youtube"]));
+        assert!(!allows(&c, r, ["vimeo"]));
+        assert!(
+            !allows(&c, r, ["videos"]),
+            "a category needs all its services"
+        );
+        assert!(allows(&c, r, ["!vimeo"]) && !allows(&c, r, ["!youtube"]));
+        assert!(
+            !allows(&c, r, ["!videos"]),
+            "one video service is on: the category is not refused"
+        );
+        assert!(!allows(&c, r, ["!necessary"]) && !allows(&c, r, ["!nonsense"]));
+        assert!(
+            !allows(&c, None, ["!videos"]),
+            "nothing runs for a refusal before the visitor chose"
+        );
+        let none = Record::decide(&c, &[], Method::RejectAll, NOW, "x".into(), "pt-BR");
+        assert!(allows(&c, Some(&none), ["!videos", "!analytics"]));
+        // Cookies go with their service; Google Analytics' with its service.
+        assert!(cookie_doomed(&c, r, "_hjSession_1"));
+        assert!(!cookie_doomed(&c, r, "_ga"));
+        assert!(cookie_doomed(&c, Some(&none), "_ga_ABC"));
+        assert!(!cookie_doomed(&c, Some(&none), "PHPSESSID"));
+        // Turning one service off revokes it and its category, not the others.
+        let all = Record::decide(
+            &c,
+            &["videos", "analytics"],
+            Method::AcceptAll,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
+        assert_eq!(
+            revoked(&c, Some(&all), r),
+            ["analytics", "videos", "hotjar", "vimeo"]
         );
     }
 }

@@ -3,7 +3,7 @@
 //! controller to keep, and the only thing that can ever turn on an optional
 //! category.
 
-use super::config::Config;
+use super::config::{Config, LegalBasis};
 use super::json::{Value, Writer};
 
 /// Bump when the stored shape changes; records of other versions are ignored.
@@ -45,8 +45,16 @@ impl Method {
 pub struct Record {
     pub id: String,
     pub revision: u64,
-    /// One entry per category of the config, required ones included (always true).
+    /// One entry per category of the config, required ones included (always
+    /// true). A category with services is true only when all of them are.
     pub decisions: Vec<(String, bool)>,
+    /// One entry per service of the config. `None` for a record stored before
+    /// services could be chosen one by one: each of its category decisions
+    /// stands for that category's services.
+    pub services: Option<Vec<(String, bool)>>,
+    /// Each category's legal basis as the visitor was shown it (empty in a
+    /// record stored before bases were recorded).
+    pub legal_bases: Vec<(String, &'static str)>,
     pub method: Method,
     pub created_ms: u64,
     pub updated_ms: u64,
@@ -70,6 +78,8 @@ pub enum Invalid {
     FromTheFuture,
     /// The config has a category the visitor was never asked about.
     MissingCategory,
+    /// The config has a service the visitor was never asked about.
+    MissingService,
     /// Claims a required category was refused, or the dates do not add up.
     Tampered,
 }
@@ -84,14 +94,16 @@ impl Invalid {
             Invalid::Expired => "expired",
             Invalid::FromTheFuture => "from-the-future",
             Invalid::MissingCategory => "missing-category",
+            Invalid::MissingService => "missing-service",
             Invalid::Tampered => "tampered",
         }
     }
 }
 
 impl Record {
-    /// A new decision. `accepted` lists optional categories the visitor turned
-    /// on; everything else optional is refused, whatever else `accepted` holds.
+    /// A new decision. `accepted` lists the optional categories and services
+    /// the visitor turned on (a category turns on all its services);
+    /// everything else optional is refused, whatever else `accepted` holds.
     pub fn decide(
         config: &Config,
         accepted: &[&str],
@@ -100,20 +112,28 @@ impl Record {
         id: String,
         language: &str,
     ) -> Record {
-        let decisions = config
-            .categories
-            .iter()
-            .map(|c| {
-                (
-                    c.id.clone(),
-                    c.required || accepted.contains(&c.id.as_str()),
-                )
-            })
-            .collect();
+        let mut decisions = Vec::with_capacity(config.categories.len());
+        let mut services = Vec::new();
+        let mut legal_bases = Vec::with_capacity(config.categories.len());
+        for c in &config.categories {
+            let whole = c.required || accepted.contains(&c.id.as_str());
+            let mut every_service_on = true;
+            for s in &c.services {
+                let on = whole || accepted.contains(&s.id.as_str());
+                every_service_on &= on;
+                services.push((s.id.clone(), on));
+            }
+            // Choosing each service of a category is choosing the category.
+            let on = whole || (!c.services.is_empty() && every_service_on);
+            decisions.push((c.id.clone(), on));
+            legal_bases.push((c.id.clone(), c.legal_basis.as_str()));
+        }
         Record {
             id,
             revision: config.revision,
             decisions,
+            services: Some(services),
+            legal_bases,
             method,
             created_ms: now_ms,
             updated_ms: now_ms,
@@ -138,14 +158,25 @@ impl Record {
         next
     }
 
+    /// Whether the whole category is accepted (every service of it, if it has any).
     pub fn accepted(&self, category: &str) -> bool {
         self.decisions.iter().any(|(id, on)| id == category && *on)
     }
 
-    /// The optional categories this record accepts.
+    /// Whether `service`, of `category`, is accepted.
+    pub fn service_accepted(&self, service: &str, category: &str) -> bool {
+        match &self.services {
+            Some(services) => services.iter().any(|(id, on)| id == service && *on),
+            None => self.accepted(category),
+        }
+    }
+
+    /// The categories and services this record accepts: given back to
+    /// [`Record::decide`], they make the same choice.
     pub fn accepted_ids(&self) -> impl Iterator<Item = &str> {
         self.decisions
             .iter()
+            .chain(self.services.iter().flatten())
             .filter(|(_, on)| *on)
             .map(|(id, _)| id.as_str())
     }
@@ -171,6 +202,24 @@ impl Record {
             w.boolean(*on);
         }
         w.end_object();
+        if let Some(services) = &self.services {
+            w.key("services");
+            w.begin_object();
+            for (id, on) in services {
+                w.key(id);
+                w.boolean(*on);
+            }
+            w.end_object();
+        }
+        if !self.legal_bases.is_empty() {
+            w.key("legalBasis");
+            w.begin_object();
+            for (id, basis) in &self.legal_bases {
+                w.key(id);
+                w.string(basis);
+            }
+            w.end_object();
+        }
         w.key("method");
         w.string(self.method.as_str());
         w.key("createdAt");
@@ -219,17 +268,34 @@ impl Record {
         if id.is_empty() || id.len() > 64 {
             return Err(Malformed);
         }
-        let decisions = match value.get("decisions") {
-            Some(Value::Object(entries)) => entries
+        let choices = |value: &Value| match value {
+            Value::Object(entries) => entries
                 .iter()
                 .map(|(k, v)| v.as_bool().map(|b| (k.clone(), b)).ok_or(Malformed))
+                .collect::<Result<Vec<_>, _>>(),
+            _ => Err(Malformed),
+        };
+        let decisions = choices(value.get("decisions").ok_or(Malformed)?)?;
+        let services = value.get("services").map(choices).transpose()?;
+        let legal_bases = match value.get("legalBasis") {
+            None => Vec::new(),
+            Some(Value::Object(entries)) => entries
+                .iter()
+                .map(|(k, v)| {
+                    v.as_str()
+                        .and_then(LegalBasis::parse)
+                        .map(|b| (k.clone(), b.as_str()))
+                        .ok_or(Malformed)
+                })
                 .collect::<Result<Vec<_>, _>>()?,
-            _ => return Err(Malformed),
+            Some(_) => return Err(Malformed),
         };
         Ok(Record {
             id: id.to_owned(),
             revision: whole("revision")?,
             decisions,
+            services,
+            legal_bases,
             method: Method::parse(text("method")?).ok_or(Malformed)?,
             created_ms: whole("createdAt")?,
             updated_ms: whole("updatedAt")?,
@@ -260,10 +326,24 @@ impl Record {
             return Err(Invalid::Expired);
         }
         for category in &config.categories {
-            match self.decisions.iter().find(|(id, _)| *id == category.id) {
+            let whole = match self.decisions.iter().find(|(id, _)| *id == category.id) {
                 None => return Err(Invalid::MissingCategory),
                 Some((_, false)) if category.required => return Err(Invalid::Tampered),
-                Some(_) => {}
+                Some((_, on)) => *on,
+            };
+            let Some(services) = &self.services else {
+                continue;
+            };
+            for service in &category.services {
+                match services.iter().find(|(id, _)| *id == service.id) {
+                    None => return Err(Invalid::MissingService),
+                    // A whole category accepted means each of its services
+                    // is; a record that says otherwise was edited.
+                    Some((_, false)) if category.required || whole => {
+                        return Err(Invalid::Tampered)
+                    }
+                    Some(_) => {}
+                }
             }
         }
         Ok(())
@@ -291,6 +371,19 @@ impl serde::Serialize for DecisionMap<'_> {
     }
 }
 
+struct BasisMap<'a>(&'a [(String, &'static str)]);
+
+impl serde::Serialize for BasisMap<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (id, basis) in self.0 {
+            map.serialize_entry(id, basis)?;
+        }
+        map.end()
+    }
+}
+
 /// A map, not a struct, to serde: the same object for every format here, and
 /// serde-wasm-bindgen then has no use for its cache of interned field names
 /// (a hash map, over 2 kB of every visitor's download).
@@ -302,11 +395,17 @@ impl serde::Serialize for RecordView<'_> {
         // them whole and below 2^53, as Record::from_value checks): the u64
         // path of serde-wasm-bindgen brings core::fmt along for its error text.
         let number = |n: u64| n as f64;
-        let mut out = s.serialize_map(Some(9))?;
+        let mut out = s.serialize_map(None)?;
         out.serialize_entry("schema", &number(SCHEMA))?;
         out.serialize_entry("id", &r.id)?;
         out.serialize_entry("revision", &number(r.revision))?;
         out.serialize_entry("decisions", &DecisionMap(&r.decisions))?;
+        if let Some(services) = &r.services {
+            out.serialize_entry("services", &DecisionMap(services))?;
+        }
+        if !r.legal_bases.is_empty() {
+            out.serialize_entry("legalBasis", &BasisMap(&r.legal_bases))?;
+        }
         out.serialize_entry("method", r.method.as_str())?;
         out.serialize_entry("createdAt", &number(r.created_ms))?;
         out.serialize_entry("updatedAt", &number(r.updated_ms))?;
@@ -444,5 +543,74 @@ mod tests {
         let json = record(&[]).receipt_json("https://x.gov.br/processo?cpf=123#top");
         assert!(json.contains(r#""page":"https://x.gov.br/processo""#));
         assert!(!json.contains("cpf"));
+    }
+
+    #[test]
+    fn a_decision_per_service_and_a_category_accepted_only_whole() {
+        use super::super::config::services_example;
+        let c = services_example();
+        let decide =
+            |ids: &[&str]| Record::decide(&c, ids, Method::Custom, NOW, "x".into(), "pt-BR");
+        let some = decide(&["youtube", "google-analytics"]);
+        assert!(!some.accepted("videos") && !some.accepted("analytics"));
+        assert!(some.service_accepted("youtube", "videos"));
+        assert!(!some.service_accepted("vimeo", "videos"));
+        let whole = decide(&["videos", "google-analytics", "hotjar"]);
+        assert!(
+            whole.accepted("videos") && whole.accepted("analytics"),
+            "every service chosen is the category chosen"
+        );
+        assert!(whole.service_accepted("vimeo", "videos"));
+        // What a record accepts, given back, makes the same choice.
+        let ids: Vec<&str> = some.accepted_ids().collect();
+        assert_eq!(ids, ["necessary", "google-analytics", "youtube"]);
+        assert_eq!(decide(&ids).decisions, some.decisions);
+        assert_eq!(decide(&ids).services, some.services);
+        // Both are stored, with each category's legal basis, and read back.
+        let json = some.to_json();
+        assert!(json.contains(r#""services":{"google-analytics":true,"hotjar":false,"youtube":true,"vimeo":false}"#), "{json}");
+        assert!(json.contains(r#""legalBasis":{"necessary":"public-service","analytics":"consent","videos":"consent"}"#), "{json}");
+        assert_eq!(reparse(&json).unwrap(), some);
+        assert!(some
+            .receipt_json("https://x.gov.br/")
+            .contains(r#""youtube":true"#));
+        assert_eq!(some.check(&c, NOW), Ok(()));
+    }
+
+    #[test]
+    fn records_from_before_services_stay_valid_and_a_new_service_asks_again() {
+        use super::super::config::services_example;
+        let c = services_example();
+        // As the previous release stored it: decisions per category only.
+        let legacy = reparse(r#"{"schema":1,"id":"abc","revision":1,"decisions":{"necessary":true,"analytics":true,"videos":false},"method":"custom","createdAt":1790000000000,"updatedAt":1790000000000,"expiresAt":1805552000000,"language":"pt-BR"}"#).unwrap();
+        assert_eq!(legacy.check(&c, NOW), Ok(()));
+        assert!(legacy.service_accepted("hotjar", "analytics"));
+        assert!(!legacy.service_accepted("youtube", "videos"));
+        // A record that has services must cover every service of the config.
+        let made = Record::decide(&c, &["youtube"], Method::Custom, NOW, "x".into(), "pt-BR");
+        let mut more = c.clone();
+        more.categories[2]
+            .services
+            .push(super::super::config::Service::named(
+                "dailymotion",
+                "Dailymotion",
+            ));
+        assert_eq!(made.check(&more, NOW), Err(Invalid::MissingService));
+        // A whole category with one of its services refused was edited.
+        let mut edited = Record::decide(&c, &["videos"], Method::Custom, NOW, "x".into(), "pt-BR");
+        edited.services.as_mut().unwrap()[3].1 = false;
+        assert_eq!(edited.check(&c, NOW), Err(Invalid::Tampered));
+        assert_eq!(
+            reparse(
+                &made
+                    .to_json()
+                    .replace(r#""youtube":true"#, r#""youtube":1"#)
+            ),
+            Err(Invalid::Malformed)
+        );
+        assert_eq!(
+            reparse(&made.to_json().replace(r#""consent""#, r#""whim""#)),
+            Err(Invalid::Malformed)
+        );
     }
 }

@@ -116,6 +116,54 @@ const COOKIE: &[Field] = &[
     ),
 ];
 
+const SERVICE: &[Field] = &[
+    required(
+        "title",
+        Shape::Text { pattern: None, example: "YouTube" },
+        "Name shown in the preferences and on embed placeholders. A bare string is a service with only a title.",
+        "Nome mostrado nas preferências e nos avisos de conteúdo bloqueado. Um texto sozinho é um serviço só com título.",
+    ),
+    field(
+        "id",
+        Shape::Text { pattern: Some("^[a-z0-9_-]{1,32}$"), example: "youtube" },
+        "Used in data-service attributes and the API; unique among all category and service ids. Default: made from the title (\"Google Analytics\" → google-analytics).",
+        "Usado nos atributos data-service e na API; único entre todos os ids de categorias e serviços. Padrão: feito a partir do título (\"Google Analytics\" → google-analytics).",
+    ),
+    field(
+        "description",
+        Shape::Localized,
+        "What the service does on this site.",
+        "O que o serviço faz neste site.",
+    ),
+    field(
+        "provider",
+        Shape::Text { pattern: None, example: "Google LLC" },
+        "Who runs it.",
+        "Quem o opera.",
+    ),
+    field(
+        "policyUrl",
+        Shape::Url,
+        "The provider's privacy policy.",
+        "A política de privacidade do fornecedor.",
+    ),
+    field(
+        "cookies",
+        Shape::List(&Shape::NameOr(COOKIE)),
+        "The service's cookies, listed under it and deleted when it is refused.",
+        "Os cookies do serviço, listados com ele e apagados quando ele é recusado.",
+    ),
+    field(
+        "hosts",
+        Shape::List(&Shape::Text {
+            pattern: Some("^(\\*\\.)?[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$"),
+            example: "*.youtube-nocookie.com",
+        }),
+        "Other sites the service contacts, as for a category.",
+        "Outros sites contatados pelo serviço, como numa categoria.",
+    ),
+];
+
 const CATEGORY: &[Field] = &[
     required(
         "id",
@@ -149,9 +197,18 @@ const CATEGORY: &[Field] = &[
     ),
     field(
         "services",
-        Shape::List(&Shape::Text { pattern: None, example: "Google Analytics" }),
-        "Services named in the preferences.",
-        "Serviços citados nas preferências.",
+        Shape::List(&Shape::NameOr(SERVICE)),
+        "What the visitor may choose one by one inside the category (a title, or an object). The category counts as accepted only when all of them are.",
+        "O que o visitante pode escolher um a um dentro da categoria (um título, ou um objeto). A categoria só conta como aceita quando todos são aceitos.",
+    ),
+    field(
+        "legalBasis",
+        Shape::Choice {
+            options: &crate::engine::config::LEGAL_BASIS_NAMES,
+            default: None,
+        },
+        "Why its cookies may be used (LGPD art. 7; public-service is art. 7 III with art. 23), shown in the preferences. An optional category can only be consent. Default: consent; public-service for a required category.",
+        "Por que seus cookies podem ser usados (LGPD art. 7º; public-service é o art. 7º, III, com o art. 23), mostrado nas preferências. Uma categoria opcional só pode ser consent. Padrão: consent; public-service numa categoria obrigatória.",
     ),
     field(
         "hosts",
@@ -179,6 +236,12 @@ const GOOGLE_ANALYTICS: &[Field] = &[
         },
         "Consent Mode v2 signal → optional categories that must all be accepted to grant it. Default: analytics_storage ← analytics; ad signals stay denied.",
         "Sinal do Consent Mode v2 → categorias opcionais que precisam estar todas aceitas para concedê-lo. Padrão: analytics_storage ← analytics; sinais de anúncio ficam negados.",
+    ),
+    field(
+        "service",
+        Shape::Text { pattern: Some("^[a-z0-9_-]{1,32}$"), example: "google-analytics" },
+        "The service Google Analytics is. Where a consentMode signal names the category holding it, this service's choice is what counts. Default: google-analytics, when a category has it.",
+        "O serviço que o Google Analytics é. Onde um sinal do consentMode cita a categoria que o contém, vale a escolha deste serviço. Padrão: google-analytics, quando alguma categoria o tiver.",
     ),
 ];
 
@@ -526,8 +589,9 @@ pub mod generate {
                 // Values that must agree with other fields rather than with their own shape.
                 ("categories", _) => json!([
                     {"id": "necessary", "required": true, "title": "Necessários", "description": {"pt-BR": "Essenciais", "en": "Essential", "es": "Esenciales"},
-                     "cookies": [example_object(COOKIE)], "services": ["Portal"]},
-                    {"id": "analytics", "title": "Estatística", "cookies": [{"name": "_ga", "provider": "Google", "purpose": "Medição", "duration": "2 anos", "thirdParty": false}]},
+                     "cookies": [example_object(COOKIE)], "services": ["Portal"], "legalBasis": "public-service"},
+                    {"id": "analytics", "title": "Estatística", "cookies": [{"name": "_ga", "provider": "Google", "purpose": "Medição", "duration": "2 anos", "thirdParty": false}],
+                     "services": [example_object(SERVICE), "Google Analytics"], "legalBasis": "consent"},
                     {"id": "marketing", "title": "Anúncios"}
                 ]),
                 ("consentMode", _) => json!({

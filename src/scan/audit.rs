@@ -173,7 +173,7 @@ fn categories_of_name<'c>(config: &'c Config, name: &str) -> Vec<&'c str> {
     let mut ids: Vec<&str> = config
         .categories
         .iter()
-        .filter(|c| c.cookies.iter().any(|k| k.matches(name)))
+        .filter(|c| c.all_cookies().any(|k| k.matches(name)))
         .map(|c| c.id.as_str())
         .collect();
     if own {
@@ -205,8 +205,15 @@ fn categories_of_url<'c>(config: &'c Config, host: &str, url: &str) -> Vec<&'c s
                 .iter()
                 .find(|(signal, _)| signal == "analytics_storage")
                 .and_then(|(_, ids)| ids.first());
-            if let Some(id) = analytics.and_then(|id| config.category(id)) {
-                ids.push(id.id.as_str());
+            // The signal may name Google Analytics' service: the scan judges
+            // by the category that holds it.
+            let category = analytics.and_then(|id| {
+                config
+                    .category(id)
+                    .or_else(|| config.service(id).map(|(c, _)| c))
+            });
+            if let Some(category) = category {
+                ids.push(category.id.as_str());
             }
         }
     }
@@ -503,7 +510,7 @@ fn about_page(
 fn stale(config: &Config, sightings: &BTreeMap<Item, Vec<Sighting>>) -> Vec<Finding> {
     let mut out = Vec::new();
     for category in &config.categories {
-        for cookie in &category.cookies {
+        for cookie in category.all_cookies() {
             let seen = sightings.keys().any(|item| match item {
                 Item::Cookie(n) | Item::Storage(_, n) => cookie.matches(n),
                 _ => false,
@@ -512,7 +519,8 @@ fn stale(config: &Config, sightings: &BTreeMap<Item, Vec<Sighting>>) -> Vec<Find
                 out.push(declared_unseen(Kind::Cookie, &cookie.name, &category.id));
             }
         }
-        for host in &category.hosts {
+        let service_hosts = category.services.iter().flat_map(|s| &s.hosts);
+        for host in category.hosts.iter().chain(service_hosts) {
             let seen = sightings.keys().any(|item| {
                 item.address()
                     .is_some_and(|(h, _)| crate::engine::config::host_matches(host, &h))
