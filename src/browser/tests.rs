@@ -264,6 +264,124 @@ fn preferences_dialog_saves_exactly_what_is_switched_on() {
     assert_eq!(method, "custom");
 }
 
+const VIDEO_SERVICES: &str = r#"{"categories": [{"id": "necessary", "required": true},
+    {"id": "videos", "services": [{"id": "youtube", "title": "YouTube"}, {"id": "vimeo", "title": "Vimeo"}]}]}"#;
+
+/// A gated inline script needing `needs` (on `attribute`) that counts its runs in `window[counter]`.
+fn gated_script(attribute: &str, needs: &str, counter: &str) -> Element {
+    let document = document().unwrap();
+    let script = document.create_element("script").unwrap();
+    script.set_attribute("type", "text/plain").unwrap();
+    script.set_attribute(attribute, needs).unwrap();
+    script.set_text_content(Some(&format!(
+        "window.{counter} = (window.{counter} || 0) + 1;"
+    )));
+    document.body().unwrap().append_child(&script).unwrap();
+    script
+}
+
+fn runs(counter: &str) -> Option<f64> {
+    Reflect::get(&window().unwrap(), &counter.into())
+        .unwrap()
+        .as_f64()
+}
+
+#[wasm_bindgen_test]
+fn a_service_releases_only_its_own_content_and_a_refusal_its_fallback() {
+    let youtube = gated_script("data-service", "youtube", "__youtubeRuns");
+    let vimeo = gated_script("data-service", "vimeo", "__vimeoRuns");
+    let whole = gated_script("data-category", "videos", "__videosRuns");
+    let refused = gated_script("data-category", "!videos", "__noVideosRuns");
+    fresh(VIDEO_SERVICES);
+    assert_eq!(
+        runs("__noVideosRuns"),
+        None,
+        "nothing for a refusal before the visitor chose"
+    );
+    accept_only(["youtube"].iter().map(|s| JsValue::from_str(s)).collect());
+    assert_eq!(runs("__youtubeRuns"), Some(1.0));
+    assert_eq!(runs("__vimeoRuns"), None);
+    assert_eq!(
+        runs("__videosRuns"),
+        None,
+        "the whole category needs every service"
+    );
+    assert_eq!(
+        runs("__noVideosRuns"),
+        None,
+        "videos are not refused: YouTube is on"
+    );
+    assert!(accepted("youtube") && !accepted("vimeo") && !accepted("videos"));
+    let services = Reflect::get(&consent(), &"services".into()).unwrap();
+    assert_eq!(
+        Reflect::get(&services, &"vimeo".into()).unwrap(),
+        JsValue::FALSE
+    );
+    for script in [youtube, vimeo, whole, refused] {
+        script.remove();
+    }
+    let refused = gated_script("data-category", "!videos", "__noVideosRuns2");
+    fresh(VIDEO_SERVICES);
+    reject_all();
+    assert_eq!(
+        runs("__noVideosRuns2"),
+        Some(1.0),
+        "the cookieless fallback runs after a refusal"
+    );
+    refused.remove();
+}
+
+#[wasm_bindgen_test]
+fn a_category_switch_sets_its_services_and_a_service_makes_it_mixed() {
+    fresh(VIDEO_SERVICES);
+    show_preferences();
+    let root = document()
+        .unwrap()
+        .get_element_by_id(ui::HOST_ID)
+        .unwrap()
+        .shadow_root()
+        .unwrap();
+    let input = |selector: &str| -> web_sys::HtmlInputElement {
+        root.query_selector(selector)
+            .unwrap()
+            .unwrap()
+            .dyn_into()
+            .unwrap()
+    };
+    let (videos, youtube, vimeo) = (
+        input("#bsc-switch-videos"),
+        input("#bsc-service-youtube"),
+        input("#bsc-service-vimeo"),
+    );
+    let note = || {
+        root.query_selector("#bsc-mixed-videos")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap()
+    };
+    assert!(
+        !videos.checked() && !youtube.checked() && !vimeo.checked(),
+        "nothing pre-ticked"
+    );
+    // A click toggles a checkbox and sends the change event a person's would.
+    youtube.click();
+    assert!(videos.indeterminate() && !videos.checked());
+    assert!(note().contains("alguns serviços"), "{}", note());
+    videos.click();
+    assert!(youtube.checked() && vimeo.checked() && !videos.indeterminate());
+    assert_eq!(note(), "");
+    vimeo.click();
+    assert!(videos.indeterminate());
+    run_action("save");
+    assert!(accepted("youtube") && !accepted("vimeo"));
+    // Opened again, the dialog shows the same mixed state.
+    show_preferences();
+    assert!(input("#bsc-switch-videos").indeterminate());
+    assert!(input("#bsc-service-youtube").checked());
+    hide_preferences();
+}
+
 /// Runs page script, as a hostile or restrictive page would.
 fn page_script(code: &str) {
     js_sys::Function::new_no_args(code)
