@@ -14,7 +14,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
-import { start, visitor, ready } from "./helpers.mjs";
+import { start, visitor, ready, axeViolations } from "./helpers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const BIN = process.env.BISCOITO_BIN || join(root, "target", "debug", "biscoito");
@@ -92,17 +92,7 @@ test("import-govbr says clearly when the input is not a cookie bar configuration
   assert.match(run.stderr, /cannot read/);
 });
 
-const require = createRequire(import.meta.url);
 const AGENCY = "/agencia/";
-
-/** axe's WCAG 2.2 AA violations on the page (the banner's shadow root included), as "rule: nodes". */
-async function axeViolations(page) {
-  await page.addScriptTag({ content: readFileSync(require.resolve("axe-core/axe.min.js"), "utf8") });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
-}
 
 /** Computed styles of the banner's accept button and of the banner. */
 const looks = (page) => page.evaluate(() => {

@@ -1,6 +1,8 @@
 // Shared set-up for the end-to-end tests: the local server, headless
 // Chromium from the system, and a stand-in for Google's hosts that records
 // every request and sets `_ga` the way the real gtag.js does.
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
 
@@ -72,4 +74,14 @@ export async function moduleDownloads(page) {
 /** Waits until Biscoito has booted on the page. */
 export async function ready(page) {
   await page.waitForFunction(() => window.Biscoito && document.getElementById("biscoito"));
+}
+
+/** axe's WCAG 2.2 AA violations on the page (the banner's shadow root included), as "rule: nodes". */
+export async function axeViolations(page) {
+  const axe = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+  await page.addScriptTag({ content: readFileSync(axe, "utf8") });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
 }
