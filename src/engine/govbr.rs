@@ -247,6 +247,7 @@ fn categories(
         }
         categories.push(Value::Object(category));
     }
+    give_services_unique_ids(&mut categories);
     // Groups only another language has.
     for (_, path, object) in &languages[1..] {
         for (g, group) in list(object.get("cookieGroups")).iter().enumerate() {
@@ -264,6 +265,55 @@ fn categories(
         }
     }
     categories
+}
+
+/// A company named in two groups is a service of each, and service ids must
+/// differ from each other and from category ids: the first keeps the id its
+/// name gives (and stays a bare name), a later one gets the category's id
+/// after it ("serpro-estatisticas") and becomes an object that says so.
+fn give_services_unique_ids(categories: &mut [Value]) {
+    let mut taken: Vec<String> = categories
+        .iter()
+        .filter_map(|c| c.get("id").and_then(Value::as_str).map(String::from))
+        .collect();
+    for category in categories.iter_mut() {
+        let Value::Object(fields) = category else { continue };
+        let category_id = fields
+            .iter()
+            .find(|(k, _)| k == "id")
+            .and_then(|(_, v)| v.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        let Some((_, Value::Array(services))) = fields.iter_mut().find(|(k, _)| k == "services")
+        else {
+            continue;
+        };
+        for service in services.iter_mut() {
+            let Value::String(name) = service else { continue };
+            let natural = super::config::id_from_title(name);
+            if !natural.is_empty() && !taken.contains(&natural) {
+                taken.push(natural);
+                continue;
+            }
+            let mut base = if natural.is_empty() { String::from("servico") } else { natural };
+            base.push('-');
+            base.push_str(&category_id);
+            base.truncate(28);
+            let mut id = base.clone();
+            let mut n = 2u64;
+            while taken.contains(&id) {
+                id = base.clone();
+                id.push('-');
+                super::json::push_decimal(&mut id, n);
+                n += 1;
+            }
+            taken.push(id.clone());
+            *service = Value::Object(vec![
+                ("id".into(), Value::String(id)),
+                ("title".into(), Value::String(name.clone())),
+            ]);
+        }
+    }
 }
 
 const UNKNOWN: &str = "Chave fora do formato do br-cookiebar; ignorada.";
@@ -702,6 +752,29 @@ mod tests {
                 (Some(Lang::En), "Necessary".to_string())
             ]
         );
+    }
+
+    #[test]
+    fn a_company_in_two_groups_is_a_service_of_each_with_its_own_id() {
+        let imported = run(
+            r#"[{"lang": "pt-br", "allOptOut": true, "cookieGroups": [
+              {"groupId": "serpro", "groupOptOut": false, "cookieList": [{"cookieName": "A", "entreprise": "Serpro"}]},
+              {"groupId": "uso", "groupOptOut": true, "cookieList": [{"cookieName": "B", "entreprise": "Serpro"}, {"cookieName": "C", "entreprise": "Google"}]},
+              {"groupId": "mais", "groupOptOut": true, "cookieList": [{"cookieName": "D", "entreprise": "Google"}, {"cookieName": "E", "entreprise": "!!"}]}
+            ]}]"#,
+        );
+        let value = json::parse(&json::to_pretty(&imported.config)).unwrap();
+        let config = config::from_value(&value).expect("the output passes the banner's validator");
+        let ids: Vec<Vec<&str>> = config
+            .categories
+            .iter()
+            .map(|c| c.services.iter().map(|s| s.id.as_str()).collect())
+            .collect();
+        assert_eq!(
+            ids,
+            [vec!["serpro-serpro"], vec!["serpro-uso", "google"], vec!["google-mais", "servico-mais"]]
+        );
+        assert_eq!(config.categories[1].services[0].title, "Serpro");
     }
 
     #[test]

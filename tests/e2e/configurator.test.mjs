@@ -80,7 +80,20 @@ test("the form edits the JSON and the JSON fills the form", async () => {
   assert.equal(json.googleAnalytics.measurementId, "G-ABCDEF1234");
   assert.deepEqual(json.categories.map((c) => c.id), ["necessary", "analytics", "videos"]);
   assert.equal(json.categories[0].required, true);
+  assert.equal(await page.isDisabled("input[value=youtube]"), false, "video platforms open once videos are chosen");
+  await page.check("input[value=youtube]");
+  await page.check("input[value=vimeo]");
+  await page.selectOption("#necessaryBasis", "legitimate-interest");
+  json = JSON.parse(await page.inputValue("#json"));
+  assert.deepEqual(json.categories[2].services.map((s) => s.id), ["youtube", "vimeo"]);
+  assert.equal(json.categories[0].legalBasis, "legitimate-interest");
+  await page.waitForFunction(() => document.getElementById("resultado").textContent.includes("válida"));
+  assert.doesNotMatch(await page.innerText("#resultado"), /biscoito config:/, "the services the form writes are valid");
+  await page.selectOption("#necessaryBasis", "public-service");
+  await page.uncheck("input[value=youtube]");
+  await page.uncheck("input[value=vimeo]");
   await page.uncheck("input[value=videos]");
+  assert.equal(await page.isDisabled("input[value=youtube]"), true);
   json = JSON.parse(await page.inputValue("#json"));
   assert.equal(json.categories, undefined, "back to the default categories");
   await page.fill("#json", JSON.stringify({ layout: "box", revision: 7, policyUrl: "/p.html", categories: [{ id: "necessary", required: true }, { id: "marketing", title: "Anúncios" }] }));
@@ -88,6 +101,14 @@ test("the form edits the JSON and the JSON fills the form", async () => {
   assert.equal(await page.inputValue("#revision"), "7");
   assert.equal(await page.isChecked("input[value=marketing]"), true);
   assert.equal(await page.isChecked("input[value=analytics]"), false);
+  await page.fill("#json", JSON.stringify({ categories: [{ id: "necessary", required: true, legalBasis: "legal-obligation" },
+    { id: "videos", services: [{ id: "vimeo", title: "Vimeo" }, "Canal Próprio"] }] }));
+  assert.equal(await page.inputValue("#necessaryBasis"), "legal-obligation");
+  assert.equal(await page.isChecked("input[value=vimeo]"), true);
+  assert.equal(await page.isChecked("input[value=youtube]"), false);
+  await page.check("input[value=youtube]");
+  json = JSON.parse(await page.inputValue("#json"));
+  assert.deepEqual(json.categories[1].services.map((s) => s.id ?? s), ["youtube", "vimeo", "Canal Próprio"], "services written in the JSON are kept");
   await context.close();
 });
 

@@ -2,7 +2,8 @@
 // visitor and site actions from a printed seed; after every step the page
 // must show the banner exactly when the model has no valid consent, report
 // the consent the model expects, and nothing optional (Google requests,
-// analytics cookies, the gated script, the video) may exist beyond it.
+// analytics cookies, the gated script, either video service) may exist
+// beyond it. Videos are a category of two services chosen one by one.
 //
 //   BISCOITO_SEED=1234      replay a seed
 //   BISCOITO_SESSIONS=2000  long mode (default: 30, what make test runs)
@@ -44,7 +45,9 @@ function random(seed) {
 }
 
 const ACTIONS = ["visit", "visit", "accept", "reject", "custom", "custom", "revoke", "language", "otherTab",
-  "bumpRevision", "clearStorage", "corruptStorage", "toggleBlocked", "toggleGpc", "away"];
+  "bumpRevision", "clearStorage", "corruptStorage", "toggleBlocked", "toggleGpc", "away", "allowEmbed"];
+// The video services of www/test/model.html, and the host each loads from.
+const SERVICES = { youtube: "www.youtube-nocookie.com", vimeo: "player.vimeo.com" };
 
 function drawSession(rnd) {
   const pick = (list) => list[Math.floor(rnd() * list.length)];
@@ -52,7 +55,9 @@ function drawSession(rnd) {
   for (let i = 1; i < STEPS; i++) {
     const action = pick(ACTIONS);
     const step = { action };
-    if (action === "custom") step.on = { analytics: rnd() < 0.5, videos: rnd() < 0.5 };
+    if (action === "custom") step.on = { analytics: rnd() < 0.5, youtube: rnd() < 0.5, vimeo: rnd() < 0.5 };
+    // Allow one video service from its placeholder.
+    if (action === "allowEmbed") step.service = pick(Object.keys(SERVICES));
     if (action === "language") step.lang = pick(["en", "es", "pt-BR"]);
     if (action === "otherTab") step.accept = rnd() < 0.5;
     // Follow a link to another page, maybe choose there, then press Back.
@@ -69,10 +74,12 @@ const SIGNALS = `
   if (window.navigation) navigation.addEventListener("navigate", () => { window.__leaving = true; });
 `;
 
-const ALL = { analytics: true, videos: true };
+const ALL = { analytics: true, youtube: true, vimeo: true };
 // Stored text that is not a record (corruptStorage): set aside when read.
 const DAMAGED = "damaged";
-const NONE = { analytics: false, videos: false };
+const NONE = { analytics: false, youtube: false, vimeo: false };
+/** A custom choice; sequences recorded before services chose "videos" whole. */
+const choiceOf = (on) => ("videos" in on ? { analytics: on.analytics, youtube: on.videos, vimeo: on.videos } : on);
 
 // A lane is one browser context and its tab, kept from session to session
 // and wiped in between: a context per session cost a few renderer processes
@@ -252,12 +259,22 @@ async function runSession(steps, lane) {
           choose(NONE);
           break;
         case "custom": {
+          const on = choiceOf(s.on);
           await page.evaluate(() => Biscoito.showPreferences());
-          for (const id of ["analytics", "videos"]) {
-            await page.locator(`#biscoito .dialog #bsc-switch-${id}`).setChecked(s.on[id]);
+          await page.locator("#biscoito .dialog #bsc-switch-analytics").setChecked(on.analytics);
+          await page.locator("#biscoito .dialog .services summary").click();
+          for (const id of Object.keys(SERVICES)) {
+            await page.locator(`#biscoito .dialog #bsc-service-${id}`).setChecked(on[id]);
           }
           await page.locator("#biscoito .dialog [data-action=save]").click();
-          choose(s.on);
+          choose(on);
+          break;
+        }
+        case "allowEmbed": {
+          // The placeholder is there exactly while the service is not allowed.
+          if ((m.consent ?? NONE)[s.service]) continue;
+          await page.locator(`.biscoito-placeholder:has(+ iframe[data-service=${s.service}]) [data-action=allow]`).click();
+          choose({ ...(m.consent ?? NONE), [s.service]: true });
           break;
         }
         case "revoke":
@@ -356,11 +373,12 @@ async function check(page, context, m, requests, navigations) {
     consent: Biscoito.consent(),
     banner: !!document.getElementById("biscoito").shadowRoot.querySelector(".banner"),
     measured: window.measured || 0,
-    video: !!document.querySelector("iframe[src]"),
+    videos: [...document.querySelectorAll("iframe[src]")].map((f) => f.dataset.service),
   }));
   const cookies = (await context.cookies()).map((c) => c.name);
   const expected = m.consent;
-  const got = view.consent && { analytics: view.consent.decisions.analytics, videos: view.consent.decisions.videos };
+  const got = view.consent && { analytics: view.consent.decisions.analytics, youtube: view.consent.services.youtube, vimeo: view.consent.services.vimeo };
+  if (got && view.consent.decisions.videos !== (got.youtube && got.vimeo)) return `videos decided ${view.consent.decisions.videos} with services ${JSON.stringify(got)}`;
   if (JSON.stringify(got) !== JSON.stringify(expected)) return `consent ${JSON.stringify(got)}, model ${JSON.stringify(expected)}`;
   if (view.banner !== (expected === null)) return `banner ${view.banner ? "shown" : "hidden"} with consent ${JSON.stringify(expected)}`;
   const allowed = expected || NONE;
@@ -373,11 +391,12 @@ async function check(page, context, m, requests, navigations) {
     if (!current && !m.gaLicense && cookies.some((c) => c.startsWith("_ga"))) return `analytics cookies without consent: ${cookies}`;
     if (view.measured) return "the gated statistics script ran without consent";
   }
-  if (!allowed.videos) {
-    if (thisView.some((r) => !GOOGLE.test(r.host))) return "the video loaded without consent";
-    if (view.video) return "the video frame has a src without consent";
-    // A frame can show the video with no src: one restored from history.
-    if (page.frames().some((f) => f.url().includes("youtube"))) return "a frame shows the video without consent";
+  for (const [service, host] of Object.entries(SERVICES)) {
+    if (allowed[service]) continue;
+    if (thisView.some((r) => r.host === host)) return `${service} loaded without consent`;
+    if (view.videos.includes(service)) return `the ${service} frame has a src without consent`;
+    // A frame can show a video with no src: one restored from history.
+    if (page.frames().some((f) => f.url().includes(host))) return `a frame shows ${service} without consent`;
   }
   if (view.measured > 1) return `the gated script ran ${view.measured} times in one page view`;
   return null;

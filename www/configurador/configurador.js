@@ -16,6 +16,15 @@ const EXTRA = {
     description: { "pt-BR": "Medem campanhas e mostram anúncios relacionados ao seu interesse.", en: "Measure campaigns and show ads related to your interests.", es: "Miden campañas y muestran anuncios relacionados con sus intereses." } },
 };
 
+// Video platforms the form offers as services of "videos", with what the
+// visitor is shown about each.
+const VIDEO_SERVICES = {
+  youtube: { id: "youtube", title: "YouTube", provider: "Google LLC", policyUrl: "https://policies.google.com/privacy",
+    hosts: ["www.youtube-nocookie.com", "*.ytimg.com"] },
+  vimeo: { id: "vimeo", title: "Vimeo", provider: "Vimeo.com, Inc.", policyUrl: "https://vimeo.com/privacy",
+    hosts: ["player.vimeo.com", "*.vimeocdn.com"] },
+};
+
 function startingConfig() {
   return { revision: 1, policyUrl: "/privacidade.html" };
 }
@@ -41,6 +50,21 @@ function formToConfig(config) {
     config.categories = [kept.get("necessary") || { id: "necessary", required: true },
       ...chosen.map((id) => kept.get(id) || EXTRA[id] || { id })];
   }
+  const videos = config.categories?.find((c) => c?.id === "videos");
+  if (videos) {
+    const platforms = data.getAll("videoService");
+    // Services the form does not offer, written in the JSON, are kept.
+    const others = (videos.services || []).filter((s) => !VIDEO_SERVICES[s?.id]);
+    const services = [...platforms.map((id) => VIDEO_SERVICES[id]), ...others];
+    if (services.length) videos.services = services;
+    else delete videos.services;
+  }
+  // public-service is the default basis of a required category: written only when another is chosen.
+  const basis = text("necessaryBasis");
+  if (basis !== "public-service") config.categories ??= [{ id: "necessary", required: true }, { id: "analytics" }];
+  const necessary = config.categories?.find((c) => c?.id === "necessary");
+  if (necessary && basis === "public-service") delete necessary.legalBasis;
+  else if (necessary) necessary.legalBasis = basis;
   return config;
 }
 
@@ -52,6 +76,14 @@ function configToForm(config) {
   form.measurementId.value = config.googleAnalytics?.measurementId || "";
   const ids = config.categories ? config.categories.map((c) => c?.id) : ["analytics"];
   for (const box of form.querySelectorAll("[name=category]")) box.checked = ids.includes(box.value);
+  const videos = config.categories?.find((c) => c?.id === "videos");
+  const platforms = (videos?.services || []).map((s) => s?.id);
+  for (const box of form.querySelectorAll("[name=videoService]")) {
+    box.checked = platforms.includes(box.value);
+    box.disabled = !videos;
+  }
+  const necessary = config.categories?.find((c) => c?.id === "necessary");
+  form.necessaryBasis.value = necessary?.legalBasis || "public-service";
 }
 
 function list(title, items, className) {
@@ -115,6 +147,7 @@ form.addEventListener("input", () => {
   try { config = JSON.parse(json.value); } catch { config = startingConfig(); }
   if (!config || typeof config !== "object" || Array.isArray(config)) config = startingConfig();
   json.value = JSON.stringify(formToConfig(config), null, 2);
+  for (const box of form.querySelectorAll("[name=videoService]")) box.disabled = !form.querySelector("[name=category][value=videos]").checked;
   later();
 });
 // A pasted gov.br Design System cookie bar configuration (an array of
