@@ -42,6 +42,19 @@ fn a_bad_config_lists_errors_and_findings_in_both_languages() {
 }
 
 #[test]
+fn an_optional_category_resting_on_anything_but_consent_is_an_error_and_explained() {
+    let (code, out) = check("legal-basis.json");
+    assert_eq!(code, 1, "{out}");
+    for expected in [
+        "error: biscoito config: categories[1].legalBasis: must be \"consent\" for an optional category",
+        "categories[1].legalBasis:\n  pt-BR: Categoria opcional com base legal diferente de consentimento",
+        "Ofício 6/2022",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
+
+#[test]
 fn misuse_and_missing_files_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_biscoito"))
         .arg("lint")

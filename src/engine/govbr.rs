@@ -277,7 +277,9 @@ fn give_services_unique_ids(categories: &mut [Value]) {
         .filter_map(|c| c.get("id").and_then(Value::as_str).map(String::from))
         .collect();
     for category in categories.iter_mut() {
-        let Value::Object(fields) = category else { continue };
+        let Value::Object(fields) = category else {
+            continue;
+        };
         let category_id = fields
             .iter()
             .find(|(k, _)| k == "id")
@@ -289,13 +291,19 @@ fn give_services_unique_ids(categories: &mut [Value]) {
             continue;
         };
         for service in services.iter_mut() {
-            let Value::String(name) = service else { continue };
+            let Value::String(name) = service else {
+                continue;
+            };
             let natural = super::config::id_from_title(name);
             if !natural.is_empty() && !taken.contains(&natural) {
                 taken.push(natural);
                 continue;
             }
-            let mut base = if natural.is_empty() { String::from("servico") } else { natural };
+            let mut base = if natural.is_empty() {
+                String::from("servico")
+            } else {
+                natural
+            };
             base.push('-');
             base.push_str(&category_id);
             base.truncate(28);
@@ -756,13 +764,11 @@ mod tests {
 
     #[test]
     fn a_company_in_two_groups_is_a_service_of_each_with_its_own_id() {
-        let imported = run(
-            r#"[{"lang": "pt-br", "allOptOut": true, "cookieGroups": [
+        let imported = run(r#"[{"lang": "pt-br", "allOptOut": true, "cookieGroups": [
               {"groupId": "serpro", "groupOptOut": false, "cookieList": [{"cookieName": "A", "entreprise": "Serpro"}]},
               {"groupId": "uso", "groupOptOut": true, "cookieList": [{"cookieName": "B", "entreprise": "Serpro"}, {"cookieName": "C", "entreprise": "Google"}]},
               {"groupId": "mais", "groupOptOut": true, "cookieList": [{"cookieName": "D", "entreprise": "Google"}, {"cookieName": "E", "entreprise": "!!"}]}
-            ]}]"#,
-        );
+            ]}]"#);
         let value = json::parse(&json::to_pretty(&imported.config)).unwrap();
         let config = config::from_value(&value).expect("the output passes the banner's validator");
         let ids: Vec<Vec<&str>> = config
@@ -772,7 +778,11 @@ mod tests {
             .collect();
         assert_eq!(
             ids,
-            [vec!["serpro-serpro"], vec!["serpro-uso", "google"], vec!["google-mais", "servico-mais"]]
+            [
+                vec!["serpro-serpro"],
+                vec!["serpro-uso", "google"],
+                vec!["google-mais", "servico-mais"]
+            ]
         );
         assert_eq!(config.categories[1].services[0].title, "Serpro");
     }

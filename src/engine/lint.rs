@@ -124,7 +124,47 @@ fn lint_category(out: &mut Vec<Finding>, category: &Value, base: &str) {
             );
         }
     }
-    if let (true, Some(Value::Array(cookies))) = (required, category.get("cookies")) {
+    match category.get("legalBasis").and_then(Value::as_str) {
+        Some(basis) if !required && basis != "consent" => {
+            let mut path = String::from(base);
+            path.push_str(".legalBasis");
+            push(
+                out,
+                path,
+                "Categoria opcional com base legal diferente de consentimento: o que o visitante pode recusar se apoia no consentimento dele (LGPD art. 7º, I, e art. 8º); a ANPD pediu ao Gov.br consentimento para os cookies não necessários e legítimo interesse só para os estritamente necessários (Ofício 6/2022).",
+                "An optional category with a legal basis other than consent: what the visitor may refuse rests on their consent (LGPD art. 7 I and art. 8); the ANPD asked Gov.br for consent for non-necessary cookies and legitimate interest only for strictly necessary ones (Ofício 6/2022).",
+            );
+        }
+        Some("consent") if required => {
+            let mut path = String::from(base);
+            path.push_str(".legalBasis");
+            push(
+                out,
+                path,
+                "Categoria obrigatória apoiada em consentimento: um consentimento que não se pode recusar nem revogar não é livre (LGPD art. 8º, § 5º). Indique a base dos cookies necessários (por exemplo public-service, art. 7º, III, e art. 23) ou torne a categoria opcional.",
+                "A required category resting on consent: consent that cannot be refused or withdrawn is not free (LGPD art. 8 §5). State the basis of the necessary cookies (public-service, art. 7 III and art. 23, for example) or make the category optional.",
+            );
+        }
+        _ => {}
+    }
+    if required {
+        lint_necessary_content(out, category, base);
+        if let Some(Value::Array(services)) = category.get("services") {
+            for (j, service) in services.iter().enumerate() {
+                let mut path = String::from(base);
+                path.push_str(".services[");
+                super::json::push_decimal(&mut path, j as u64);
+                path.push(']');
+                lint_necessary_content(out, service, &path);
+            }
+        }
+    }
+}
+
+/// The cookies and hosts of a required category, or of one of its services,
+/// that are for statistics or advertising.
+fn lint_necessary_content(out: &mut Vec<Finding>, owner: &Value, base: &str) {
+    if let Some(Value::Array(cookies)) = owner.get("cookies") {
         for (j, cookie) in cookies.iter().enumerate() {
             let name = cookie
                 .as_str()
@@ -144,7 +184,7 @@ fn lint_category(out: &mut Vec<Finding>, category: &Value, base: &str) {
             }
         }
     }
-    if let (true, Some(Value::Array(hosts))) = (required, category.get("hosts")) {
+    if let Some(Value::Array(hosts)) = owner.get("hosts") {
         for (j, host) in hosts.iter().enumerate() {
             if host.as_str().is_some_and(is_tracking_host) {
                 let mut path = String::from(base);
@@ -198,6 +238,26 @@ mod tests {
                 "categories[0].hosts[1]",
                 "categories[1].enabled",
                 "texts.pt-BR.rejectAll"
+            ]
+        );
+    }
+
+    #[test]
+    fn legal_bases_and_the_services_of_a_required_category_are_checked() {
+        let found = paths(
+            r#"{"policyUrl": "/p", "categories": [
+                {"id": "necessary", "required": true, "legalBasis": "consent",
+                 "services": ["Portal", {"id": "medidor", "title": "Medidor", "cookies": ["_ga"], "hosts": ["www.googletagmanager.com"]}]},
+                {"id": "analytics", "legalBasis": "legitimate-interest"},
+                {"id": "videos", "legalBasis": "consent"}]}"#,
+        );
+        assert_eq!(
+            found,
+            [
+                "categories[0].legalBasis",
+                "categories[0].services[1].cookies[0]",
+                "categories[0].services[1].hosts[0]",
+                "categories[1].legalBasis",
             ]
         );
     }
