@@ -439,14 +439,18 @@ thread_local! {
 /// The visitor allowed `categories` from an embed's placeholder: keep every
 /// other choice as it was.
 fn allow_more(categories: &str) {
-    // Record::decide keeps only the config's optional categories of this list.
+    // Record::decide keeps only the config's optional categories and services of this list.
     let Some(accepted) = with_app(|app| {
-        app.record
-            .iter()
-            .flat_map(Record::accepted_ids)
-            .chain(category_list(categories))
-            .map(String::from)
-            .collect::<Vec<_>>()
+        let mut ids: Vec<String> = match &app.record {
+            Some(record) => record
+                .accepted_ids()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            None => Vec::new(),
+        };
+        ids.extend(category_list(categories).map(String::from));
+        ids
     }) else {
         return;
     };

@@ -1,7 +1,7 @@
 //! The rules that turn a config, whatever storage held and the browser's
 //! signals into what may run and whether to ask.
 
-use super::config::{is_ga_cookie, Config};
+use super::config::{is_ga_cookie, Config, CookieInfo};
 use super::json::Value;
 use super::record::{Invalid, Method, Record};
 
@@ -148,18 +148,31 @@ pub fn revoked<'a>(
     let Some(before) = before else {
         return Vec::new();
     };
-    // A legacy record (no services) accepted a category's services with it.
-    let services_implied = config
-        .categories
-        .iter()
-        .filter(|c| before.services.is_none() && before.accepted(&c.id))
-        .flat_map(|c| c.services.iter().map(|s| s.id.as_str()));
-    before
-        .accepted_ids()
-        .chain(services_implied)
-        .filter(|id| accepts(config, Some(before), id) && !accepts(config, None, id))
-        .filter(|id| !accepts(config, after, id))
-        .collect()
+    let mut lost = Vec::new();
+    let mut consider = |id: &'a str| {
+        // Optional (refused without a record), accepted before, not now.
+        if !accepts(config, None, id)
+            && accepts(config, Some(before), id)
+            && !accepts(config, after, id)
+            && !lost.contains(&id)
+        {
+            lost.push(id);
+        }
+    };
+    for id in before.accepted_ids() {
+        consider(id);
+    }
+    // A record from before services accepted a category's services with it.
+    if before.services.is_none() {
+        for category in &config.categories {
+            if before.accepted(&category.id) {
+                for service in &category.services {
+                    consider(&service.id);
+                }
+            }
+        }
+    }
+    lost
 }
 
 /// Whether a cookie called `name` must go under `record`: a refused category
@@ -169,26 +182,27 @@ pub fn revoked<'a>(
 pub fn cookie_doomed(config: &Config, record: Option<&Record>, name: &str) -> bool {
     let mut refused_owner = false;
     let mut allowed_owner = false;
-    for c in &config.categories {
-        let owners = std::iter::once((c.id.as_str(), &c.cookies))
-            .chain(c.services.iter().map(|s| (s.id.as_str(), &s.cookies)));
-        for (id, cookies) in owners {
-            if cookies.iter().any(|k| k.matches(name)) {
-                if accepts(config, record, id) {
-                    allowed_owner = true;
-                } else {
-                    refused_owner = true;
-                }
+    let mut owner = |id: &str, cookies: &[CookieInfo]| {
+        if cookies.iter().any(|k| k.matches(name)) {
+            if accepts(config, record, id) {
+                allowed_owner = true;
+            } else {
+                refused_owner = true;
             }
         }
+    };
+    for c in &config.categories {
+        owner(&c.id, &c.cookies);
+        for s in &c.services {
+            owner(&s.id, &s.cookies);
+        }
     }
-    let refused_ga = is_ga_cookie(name)
-        && config.google_analytics.iter().any(|ga| {
-            ga.consent_mode
-                .iter()
-                .flat_map(|(_, needed)| needed)
-                .any(|id| !accepts(config, record, id))
-        });
+    let mut refused_ga = false;
+    if let (true, Some(ga)) = (is_ga_cookie(name), &config.google_analytics) {
+        for (_, needed) in &ga.consent_mode {
+            refused_ga |= needed.iter().any(|id| !accepts(config, record, id));
+        }
+    }
     (refused_owner || refused_ga) && !allowed_owner
 }
 

@@ -54,7 +54,7 @@ pub struct Record {
     pub services: Option<Vec<(String, bool)>>,
     /// Each category's legal basis as the visitor was shown it (empty in a
     /// record stored before bases were recorded).
-    pub legal_bases: Vec<(String, &'static str)>,
+    pub legal_bases: Vec<(String, String)>,
     pub method: Method,
     pub created_ms: u64,
     pub updated_ms: u64,
@@ -126,7 +126,7 @@ impl Record {
             // Choosing each service of a category is choosing the category.
             let on = whole || (!c.services.is_empty() && every_service_on);
             decisions.push((c.id.clone(), on));
-            legal_bases.push((c.id.clone(), c.legal_basis.as_str()));
+            legal_bases.push((c.id.clone(), c.legal_basis.as_str().to_owned()));
         }
         Record {
             id,
@@ -173,12 +173,19 @@ impl Record {
 
     /// The categories and services this record accepts: given back to
     /// [`Record::decide`], they make the same choice.
-    pub fn accepted_ids(&self) -> impl Iterator<Item = &str> {
-        self.decisions
-            .iter()
-            .chain(self.services.iter().flatten())
-            .filter(|(_, on)| *on)
-            .map(|(id, _)| id.as_str())
+    pub fn accepted_ids(&self) -> Vec<&str> {
+        let mut ids = Vec::new();
+        for list in [Some(&self.decisions), self.services.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            for (id, on) in list {
+                if *on {
+                    ids.push(id.as_str());
+                }
+            }
+        }
+        ids
     }
 
     pub fn to_json(&self) -> String {
@@ -284,7 +291,7 @@ impl Record {
                 .map(|(k, v)| {
                     v.as_str()
                         .and_then(LegalBasis::parse)
-                        .map(|b| (k.clone(), b.as_str()))
+                        .map(|b| (k.clone(), b.as_str().to_owned()))
                         .ok_or(Malformed)
                 })
                 .collect::<Result<Vec<_>, _>>()?,
@@ -358,27 +365,15 @@ fn strip_query(url: &str) -> &str {
 /// Serializes a [`Record`] in its stored shape, decisions as an object.
 pub struct RecordView<'a>(&'a Record);
 
-struct DecisionMap<'a>(&'a [(String, bool)]);
+/// Decisions or legal bases by id, as a JSON object.
+struct EntryMap<'a, V>(&'a [(String, V)]);
 
-impl serde::Serialize for DecisionMap<'_> {
+impl<V: serde::Serialize> serde::Serialize for EntryMap<'_, V> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (id, on) in self.0 {
-            map.serialize_entry(id, on)?;
-        }
-        map.end()
-    }
-}
-
-struct BasisMap<'a>(&'a [(String, &'static str)]);
-
-impl serde::Serialize for BasisMap<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (id, basis) in self.0 {
-            map.serialize_entry(id, basis)?;
+        for (id, value) in self.0 {
+            map.serialize_entry(id, value)?;
         }
         map.end()
     }
@@ -399,12 +394,12 @@ impl serde::Serialize for RecordView<'_> {
         out.serialize_entry("schema", &number(SCHEMA))?;
         out.serialize_entry("id", &r.id)?;
         out.serialize_entry("revision", &number(r.revision))?;
-        out.serialize_entry("decisions", &DecisionMap(&r.decisions))?;
+        out.serialize_entry("decisions", &EntryMap(&r.decisions))?;
         if let Some(services) = &r.services {
-            out.serialize_entry("services", &DecisionMap(services))?;
+            out.serialize_entry("services", &EntryMap(services))?;
         }
         if !r.legal_bases.is_empty() {
-            out.serialize_entry("legalBasis", &BasisMap(&r.legal_bases))?;
+            out.serialize_entry("legalBasis", &EntryMap(&r.legal_bases))?;
         }
         out.serialize_entry("method", r.method.as_str())?;
         out.serialize_entry("createdAt", &number(r.created_ms))?;
@@ -562,7 +557,7 @@ mod tests {
         );
         assert!(whole.service_accepted("vimeo", "videos"));
         // What a record accepts, given back, makes the same choice.
-        let ids: Vec<&str> = some.accepted_ids().collect();
+        let ids = some.accepted_ids();
         assert_eq!(ids, ["necessary", "google-analytics", "youtube"]);
         assert_eq!(decide(&ids).decisions, some.decisions);
         assert_eq!(decide(&ids).services, some.services);
