@@ -3,6 +3,7 @@
 
 use super::*;
 use wasm_bindgen_test::*;
+use web_sys::{CustomEvent, Element, Event};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
