@@ -5,6 +5,7 @@
 // would leave the machine is listed exactly.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { start, visitor, ready, axeViolations } from "./helpers.mjs";
 
 let env;
@@ -132,13 +133,16 @@ test("turning one service off revokes it: its cookies go and the page reloads wi
   await context.close();
 });
 
-// Written by the release before services (decisions per category only): a
-// returning visitor's choice stays valid where it covers the same services.
-const LEGACY_RECORD = (now) => JSON.stringify({
-  schema: 1, id: "0123456789abcdef0123456789abcdef", revision: 2,
-  decisions: { necessary: true, analytics: false, videos: true }, method: "custom",
-  createdAt: now, updatedAt: now, expiresAt: now + 180 * 86400000, language: "pt-BR",
-});
+// A record as the release before services (43741cd) stored it, made by that
+// release's dist/ with Biscoito.acceptOnly(["videos"]) on a page of this
+// revision whose services were bare names: decisions per category only.
+// Its times are moved to now, so that it has not expired when the test runs.
+const LEGACY_RECORD = (now) => {
+  const record = JSON.parse(readFileSync(new URL("./fixtures/record-before-services.json", import.meta.url), "utf8"));
+  const shift = now - record.updatedAt;
+  for (const key of ["createdAt", "updatedAt", "expiresAt"]) record[key] += shift;
+  return JSON.stringify(record);
+};
 
 test("a record stored before services could be chosen stands for its category's services", async () => {
   const { context, page, outside } = await visitor(env);
