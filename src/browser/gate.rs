@@ -28,7 +28,9 @@ const GATE_ATTRIBUTES: [&str; 6] = [
 pub fn needs(element: &Element) -> String {
     let mut needs = element.get_attribute("data-category").unwrap_or_default();
     if let Some(services) = element.get_attribute("data-service") {
-        needs.push(' ');
+        if !needs.is_empty() {
+            needs.push(' ');
+        }
         needs.push_str(&services);
     }
     needs

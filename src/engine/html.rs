@@ -302,8 +302,13 @@ fn service_item(
     if !service.provider.is_empty() {
         h.text(text(config, lang, Text::ColumnProvider))
             .raw(": ")
-            .text(&service.provider)
-            .raw(". ");
+            .text(&service.provider);
+        // "Vimeo.com, Inc." already ends the sentence.
+        h.raw(if service.provider.ends_with('.') {
+            " "
+        } else {
+            ". "
+        });
     }
     h.text(service.description.get(lang).unwrap_or(""));
     if let Some(url) = &service.policy_url {
@@ -570,6 +575,9 @@ mod tests {
         let html = preferences(&Config::default(), Lang::En, None);
         assert!(!html.contains("data-service") && !html.contains("bsc-mixed"));
         assert!(html.contains(r#"<span class="category-title">Google Analytics</span>"#));
+        let mut c = super::super::config::services_example();
+        c.categories[2].services[1].provider = "Vimeo.com, Inc.".into();
+        assert!(preferences(&c, Lang::PtBr, None).contains("Fornecedor: Vimeo.com, Inc. "));
         assert!(html.contains("Legal basis: consent (LGPD, art. 7, I)"));
     }
 

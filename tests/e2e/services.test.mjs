@@ -182,3 +182,40 @@ test("a service added since the visitor chose asks again and loads nothing meanw
   assert.equal(await page.evaluate(() => Biscoito.consent()), null);
   await context.close();
 });
+
+// 200% zoom of a 1280×800 window, and WCAG's 320 px reflow width.
+for (const [label, viewport, deviceScaleFactor] of [["200% zoom", { width: 640, height: 400 }, 2], ["320 px", { width: 320, height: 640 }, 1]]) {
+  test(`at ${label}, the services open inside the dialog without horizontal scrolling, each switch large enough`, async () => {
+    const { context, page } = await visitor(env, { viewport, deviceScaleFactor, reducedMotion: "reduce" });
+    await page.goto(env.base + PAGE);
+    await ready(page);
+    await page.evaluate(() => Biscoito.showPreferences());
+    const dialog = page.getByRole("dialog");
+    await dialog.waitFor();
+    for (const summary of await dialog.locator("summary").all()) {
+      await summary.scrollIntoViewIfNeeded();
+      await summary.click();
+    }
+    const layout = await page.evaluate(() => {
+      const root = document.getElementById("biscoito").shadowRoot;
+      const scroller = root.querySelector(".dialog-scroll");
+      // Cookie tables scroll inside their own box (.table-wrap), as in the rest of the dialog.
+      const outside = [...root.querySelectorAll(".dialog *")].filter((e) => !e.closest(".table-wrap"))
+        .map((e) => e.getBoundingClientRect()).filter((r) => r.width && (r.left < 0 || r.right > innerWidth)).length;
+      return { outside, inner: scroller.scrollWidth <= scroller.clientWidth, page: document.documentElement.scrollWidth <= innerWidth };
+    });
+    assert.deepEqual(layout, { outside: 0, inner: true, page: true });
+    for (const name of ["YouTube", "Vimeo", "Mapa de Calor"]) {
+      const box = await dialog.getByRole("switch", { name }).boundingBox();
+      assert.ok(box.width >= 24 && box.height >= 24, `${name}: ${box.width}x${box.height}`);
+    }
+    const vimeo = dialog.getByRole("switch", { name: "Vimeo" });
+    await vimeo.focus();
+    await page.keyboard.press("Space");
+    assert.equal(await vimeo.isChecked(), true);
+    assert.equal((await control(page, "Vídeos")).state, "mixed");
+    await dialog.getByRole("button", { name: "Salvar minhas escolhas" }).click();
+    assert.deepEqual((await page.evaluate(() => Biscoito.consent())).services.vimeo, true);
+    await context.close();
+  });
+}
