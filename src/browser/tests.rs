@@ -34,14 +34,17 @@ fn fresh(config_json: &str) {
     );
 }
 
-fn shadow_html() -> String {
+fn shadow_root() -> web_sys::ShadowRoot {
     document()
         .unwrap()
         .get_element_by_id(ui::HOST_ID)
         .unwrap()
         .shadow_root()
         .unwrap()
-        .inner_html()
+}
+
+fn shadow_html() -> String {
+    shadow_root().inner_html()
 }
 
 #[wasm_bindgen_test]
@@ -242,12 +245,7 @@ fn preferences_dialog_saves_exactly_what_is_switched_on() {
         r#"{"categories": [{"id": "necessary", "required": true}, {"id": "analytics"}, {"id": "video"}]}"#,
     );
     show_preferences();
-    let root = document()
-        .unwrap()
-        .get_element_by_id(ui::HOST_ID)
-        .unwrap()
-        .shadow_root()
-        .unwrap();
+    let root = shadow_root();
     let video: web_sys::HtmlInputElement = root
         .query_selector("#bsc-switch-video")
         .unwrap()
@@ -336,12 +334,7 @@ fn a_service_releases_only_its_own_content_and_a_refusal_its_fallback() {
 fn a_category_switch_sets_its_services_and_a_service_makes_it_mixed() {
     fresh(VIDEO_SERVICES);
     show_preferences();
-    let root = document()
-        .unwrap()
-        .get_element_by_id(ui::HOST_ID)
-        .unwrap()
-        .shadow_root()
-        .unwrap();
+    let root = shadow_root();
     let input = |selector: &str| -> web_sys::HtmlInputElement {
         root.query_selector(selector)
             .unwrap()

@@ -88,12 +88,13 @@ impl Html {
             .text(label)
             .raw("</button>")
     }
-    fn policy_link(&mut self, config: &Config, lang: Lang) -> &mut Self {
-        if let Some(url) = &config.policy_url {
+    /// A link to a privacy policy, after a space, when there is one.
+    fn policy_link(&mut self, url: Option<&str>, label: &str) -> &mut Self {
+        if let Some(url) = url {
             self.raw(" <a class=\"policy\" href=\"")
                 .text(url)
                 .raw("\">")
-                .text(text(config, lang, Text::PolicyLink))
+                .text(label)
                 .raw("</a>");
         }
         self
@@ -118,7 +119,10 @@ pub fn banner(config: &Config, lang: Lang) -> String {
         .text(text(config, lang, Text::BannerTitle))
         .raw("</h2><p id=\"bsc-body\" class=\"body\">")
         .text(text(config, lang, Text::BannerBody))
-        .policy_link(config, lang)
+        .policy_link(
+            config.policy_url.as_deref(),
+            text(config, lang, Text::PolicyLink),
+        )
         .raw("</p>");
     first_layer_actions(&mut h, config, lang);
     h.raw("</div></section>");
@@ -135,7 +139,10 @@ pub fn preferences(config: &Config, lang: Lang, record: Option<&Record>) -> Stri
         .text(text(config, lang, Text::Close))
         .raw("\"><svg aria-hidden=\"true\" focusable=\"false\" viewBox=\"0 0 16 16\" width=\"16\" height=\"16\"><path d=\"M3 3l10 10M13 3L3 13\"/></svg></button></div><div class=\"dialog-scroll\"><p id=\"bsc-dialog-body\" class=\"body\">")
         .text(text(config, lang, Text::DialogBody))
-        .policy_link(config, lang)
+        .policy_link(
+            config.policy_url.as_deref(),
+            text(config, lang, Text::PolicyLink),
+        )
         .raw("</p><ul class=\"categories\">");
     for category in &config.categories {
         category_item(&mut h, config, lang, category, record);
@@ -310,15 +317,12 @@ fn service_item(
             ". "
         });
     }
-    h.text(service.description.get(lang).unwrap_or(""));
-    if let Some(url) = &service.policy_url {
-        h.raw(" <a class=\"policy\" href=\"")
-            .text(url)
-            .raw("\">")
-            .text(text(config, lang, Text::ServicePolicy))
-            .raw("</a>");
-    }
-    h.raw("</p>");
+    h.text(service.description.get(lang).unwrap_or(""))
+        .policy_link(
+            service.policy_url.as_deref(),
+            text(config, lang, Text::ServicePolicy),
+        )
+        .raw("</p>");
     if !service.cookies.is_empty() {
         cookie_table(h, config, lang, &service.cookies);
     }
