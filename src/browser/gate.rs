@@ -125,6 +125,7 @@ pub fn insert_placeholder(
     let host = document.create_element("div").ok()?;
     host.set_class_name(&embed.class_name());
     host.class_list().add_1(PLACEHOLDER_CLASS).ok()?;
+    host.set_attribute(super::ui::NO_SNIPPET, "").ok()?;
     let root = host
         .attach_shadow(&web_sys::ShadowRootInit::new(web_sys::ShadowRootMode::Open))
         .ok()?;

@@ -54,6 +54,11 @@ fn default_banner_asks_in_portuguese_and_allows_nothing_optional() {
     let html = shadow_html();
     assert!(html.contains(">Aceitar todos</button>") && html.contains(">Rejeitar todos</button>"));
     assert!(html.contains("lang=\"pt-BR\""));
+    let host = document().unwrap().get_element_by_id(ui::HOST_ID).unwrap();
+    assert!(
+        host.has_attribute("data-nosnippet"),
+        "never a search result's snippet"
+    );
     assert!(!accepted("analytics"));
     assert!(accepted("necessary"));
     assert!(consent().is_null());

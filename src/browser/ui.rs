@@ -17,6 +17,8 @@ use crate::engine::record::Record;
 
 const STYLE: &str = include_str!("style.css");
 pub const HOST_ID: &str = "biscoito";
+/// Google's mark for text a result's snippet must not quote.
+pub const NO_SNIPPET: &str = "data-nosnippet";
 const SPACER_ID: &str = "biscoito-spacer";
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), summary, a[href], [tabindex]:not([tabindex=\"-1\"])";
 
@@ -102,6 +104,8 @@ impl Ui {
         let shadow_host = |id: &str| -> Option<(Element, ShadowRoot)> {
             let host = document.create_element("div").ok()?;
             host.set_id(id);
+            // Search engines render pages too: the banner is never a snippet.
+            host.set_attribute(NO_SNIPPET, "").ok()?;
             let root = host
                 .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
                 .ok()?;

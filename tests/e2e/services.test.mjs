@@ -34,6 +34,7 @@ test("allowing YouTube from its placeholder loads YouTube and nothing of Vimeo's
   assert.equal(shown.length, 2);
   assert.match(shown[0], /Sessão plenária de 3 de março.*usa cookies de YouTube\..*Permitir YouTube e carregar/);
   assert.match(shown[1], /Permitir Vimeo e carregar/);
+  assert.equal(await page.locator(".biscoito-placeholder:not([data-nosnippet])").count(), 0, "a placeholder is never a search snippet");
   assert.deepEqual(await flags(page), { whole: false, cookieless: 0 }, "nothing for a refusal before the visitor chose");
 
   await page.getByRole("button", { name: "Permitir YouTube e carregar" }).click();
