@@ -1,8 +1,11 @@
 // make bench: loads the same portal with Biscoito and with the consent
-// managers a maintainer would otherwise pick, in alternating order, cold
-// cache, with and without 4x CPU throttling, and writes what every visitor
-// pays into docs/bench/ (results.json, chart.svg). Not part of `make test`:
-// the figures describe this machine, they are not pass/fail.
+// managers a maintainer would otherwise pick, in alternating order, with and
+// without 4x CPU throttling: cold cache (a first visit, and a returning
+// visitor's first page view), warm cache (a returning visitor's later page
+// views, warm.mjs), and a light home page on a phone-sized screen (is the
+// banner the Largest Contentful Paint?). Writes what every visitor pays
+// into docs/bench/ (results.json, results.txt, chart.svg). Not part of
+// `make test`: the figures describe this machine, they are not pass/fail.
 //
 //   BENCH_RUNS=15 (per manager, per throttle, per scenario)   CHROMIUM_PATH=/usr/bin/chromium
 //   BENCH_MANAGERS=biscoito,cookieconsent (an experiment: only these, and
@@ -20,6 +23,7 @@ import { chromium } from "playwright-core";
 import { MANAGERS, BASELINE } from "./managers.mjs";
 import { serve, fileFor } from "./server.mjs";
 import { chart } from "./chart.mjs";
+import { warmSamples, VIEWS as WARM_VIEWS, ROUNDS as WARM_ROUNDS } from "./warm.mjs";
 
 const here = resolve(fileURLToPath(import.meta.url), "..");
 const root = resolve(here, "..");
@@ -126,6 +130,35 @@ async function measure(browser, base, manager, { throttle, returning, state }) {
   };
 }
 
+// A first visit to the light home page on a phone-sized screen at 4× CPU:
+// the page's Largest Contentful Paint, and whether it was the banner.
+const PHONE = { width: 360, height: 640 };
+async function measureLcp(browser, base, manager) {
+  const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => route.abort());
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
+  await page.addInitScript(() => {
+    window.__lcp = [];
+    new PerformanceObserver((list) => window.__lcp.push(...list.getEntries())).observe({ type: "largest-contentful-paint", buffered: true });
+  });
+  await page.goto(`${base}/leve/${manager.name}.html`, { waitUntil: "load" });
+  if (manager.banner) await page.waitForFunction(`!!(${manager.banner.toString()})()`, null, { timeout: 30000 });
+  await page.waitForTimeout(1500);
+  const result = await page.evaluate((bannerSource) => {
+    const last = window.__lcp[window.__lcp.length - 1];
+    const banner = bannerSource ? new Function(`return (${bannerSource})`)()() : null;
+    const element = last?.element;
+    // A banner in a shadow root is reported as its host.
+    const inBanner = !!(element && banner && (element === banner || banner.contains(element) || element.contains(banner) ||
+      banner.getRootNode().host === element));
+    return { lcp: last?.startTime, inBanner, element: element ? element.tagName.toLowerCase() + (element.id ? `#${element.id}` : "") : null };
+  }, manager.banner ? manager.banner.toString() : null);
+  await context.close();
+  return { manager: manager.name, lcpMs: result.lcp, bannerWasLcp: result.inBanner, lcpElement: result.element };
+}
+
 // The stored consent a returning visitor brings: accept all once, keep the storage.
 async function acceptedState(browser, base, manager) {
   const { context, google } = await newVisitor(browser);
@@ -214,9 +247,21 @@ for (let run = 0; run < RUNS; run++) {
   }
   process.stdout.write(`run ${run + 1}/${RUNS}\r`);
 }
+const lcpSamples = [];
+for (let run = 0; run < RUNS; run++) {
+  for (const manager of seededShuffle(EVERYONE, 5 + run * 17)) lcpSamples.push(await measureLcp(browser, base, manager));
+  process.stdout.write(`light page run ${run + 1}/${RUNS}\r`);
+}
 const chromiumVersion = browser.version();
 await browser.close();
 server.close();
+
+// The returning visitor's warm page views (warm.mjs): files cacheable, one
+// browser profile per manager, several views after the choice.
+const warmServer = await serve(0, { cacheable: true });
+const warm = await warmSamples(`http://127.0.0.1:${warmServer.port}`, MANAGERS, THROTTLES,
+  { executablePath: CHROMIUM, args: ARGS }, seededShuffle);
+warmServer.server.close();
 
 const pick = (m, f, key) => samples.filter((s) => s.manager === m && f(s)).map((s) => s[key]).filter((v) => v !== undefined);
 const baselineMemory = median(pick("none", () => true, "memoryBytes"));
@@ -236,10 +281,16 @@ for (const manager of MANAGERS) {
       longestTaskMs: spread(pick(manager.name, first, "longestTaskMs")),
       cls: spread(pick(manager.name, first, "cls")),
       memoryBytes: spread(pick(manager.name, first, "memoryBytes").map((v) => v - baselineMemory)),
+      // Every view after the one that chose, in every profile.
+      warmMs: spread(warm.filter((w) => w.manager === manager.name && w.throttle === t).map((w) => w.ms)),
     };
   }
+  const lcp = lcpSamples.filter((l) => l.manager === manager.name);
+  row.lightPage = { lcpMs: spread(lcp.map((l) => l.lcpMs)), bannerWasLcp: lcp.filter((l) => l.bannerWasLcp).length, runs: lcp.length,
+    elements: [...new Set(lcp.map((l) => l.lcpElement))] };
   summary[manager.name] = row;
 }
+const lightAlone = spread(lcpSamples.filter((l) => l.manager === "none").map((l) => l.lcpMs));
 // Long tasks of the page with no manager (its own parse and first paint, on
 // a busy machine) are the floor under every manager's long-task figures;
 // printed so that a reader can tell the manager's from the page's.
@@ -256,6 +307,7 @@ const environment = {
   node: process.version,
   versions: versions(),
   runs: RUNS,
+  warm: { views: WARM_VIEWS, profiles: WARM_ROUNDS },
 };
 
 // --- the table
@@ -266,7 +318,7 @@ const b = summary.biscoito;
 const lines = [];
 lines.push(`Biscoito bench, ${environment.date}, ${environment.machine}, Chromium ${environment.chromium}, ${RUNS} runs each`);
 lines.push("medians (min–max); ratio = manager / Biscoito\n");
-const columns = ["manager", "gzip", "brotli", "banner 1×", "banner 4×", "returning 1×", "returning 4×", "script 4×", "long tasks 4×", "CLS", "memory"];
+const columns = ["manager", "gzip", "brotli", "banner 1×", "banner 4×", "returning 1×", "returning 4×", "warm 1×", "warm 4×", "script 4×", "long tasks 4×", "CLS", "memory"];
 const rows = [columns];
 for (const [name, row] of Object.entries(summary)) {
   const c1 = row.cpu1x, c4 = row.cpu4x;
@@ -279,6 +331,8 @@ for (const [name, row] of Object.entries(summary)) {
     cell(c4.bannerMs, b.cpu4x.bannerMs, ms),
     cell(c1.returningMs, b.cpu1x.returningMs, ms),
     cell(c4.returningMs, b.cpu4x.returningMs, ms),
+    cell(c1.warmMs, b.cpu1x.warmMs, ms),
+    cell(c4.warmMs, b.cpu4x.warmMs, ms),
     cell(c4.scriptMs, b.cpu4x.scriptMs, ms),
     `${c4.longTasks.median} (longest ${ms(c4.longestTaskMs.median)}, max ${ms(c4.longestTaskMs.max)})`,
     `${c1.cls.max.toFixed(3)}`,
@@ -288,12 +342,18 @@ for (const [name, row] of Object.entries(summary)) {
 const widths = columns.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i])).join("  "));
 lines.push(`\nthe page alone (no manager), 4×: ${pageAlone.longTasks.median} long tasks, longest ${ms(pageAlone.longestTaskMs.median)} (max ${ms(pageAlone.longestTaskMs.max)})`);
+lines.push(`warm: ${WARM_ROUNDS} browser profiles per manager, ${WARM_VIEWS} page views each after accepting, files cacheable; navigation start to the tag running`);
+lines.push(`\nlight home page, ${PHONE.width}×${PHONE.height}, 4× CPU, first visit: Largest Contentful Paint (the page alone: ${ms(lightAlone.median)})`);
+for (const row of Object.values(summary)) {
+  const l = row.lightPage;
+  lines.push(`  ${row.label.padEnd(22)} ${ms(l.lcpMs.median)} (${ratio(l.lcpMs.median, lightAlone.median)} the page alone); the banner was the LCP element in ${l.bannerWasLcp} of ${l.runs} runs (${l.elements.join(", ")})`);
+}
 const table = lines.join("\n");
 console.log(`\n${table}`);
 
 const out = process.env.BENCH_MANAGERS || process.env.BENCH_VARIANT ? join(root, "target", "bench") : join(root, "docs", "bench");
 await mkdir(out, { recursive: true });
-await writeFile(join(out, "results.json"), `${JSON.stringify({ environment, summary, pageAlone, samples }, null, 1)}\n`);
+await writeFile(join(out, "results.json"), `${JSON.stringify({ environment, summary, pageAlone, lightAlone, samples, warm, lcpSamples }, null, 1)}\n`);
 await writeFile(join(out, "results.txt"), `${table}\n`);
 await writeFile(join(out, "chart.svg"), chart(environment, summary));
 console.log(`\nwrote ${out}/results.json, results.txt, chart.svg`);

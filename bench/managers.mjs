@@ -154,7 +154,10 @@ export const MANAGERS = chosen.length ? ALL.filter((m) => chosen.includes(m.name
 export const SERVABLE = ALL;
 export const BASELINE = none;
 
-export function page(manager) {
+/** The portal page for `manager`; `light`: a light home page (a heading, a
+ * short paragraph, a few links), where a banner can be the largest paint. */
+export function page(manager, { light = false } = {}) {
+  if (light) return lightPage(manager);
   return `<!doctype html>
 <html lang="pt-BR">
 <head>
@@ -179,6 +182,29 @@ ${manager.head}
 ${manager.body}
 </main>
 <footer><p>Portal de demonstração. Instituição, nomes e contatos fictícios.</p></footer>
+</body>
+</html>
+`;
+}
+
+function lightPage(manager) {
+  return `<!doctype html>
+<html lang="pt-BR">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Ouvidoria</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/portal.css">
+${manager.head}
+</head>
+<body>
+<main>
+<h1>Ouvidoria</h1>
+<p>Fale com a Defensoria.</p>
+<p><a href="/">Início</a> · <a href="/privacidade.html">Privacidade</a> · <a href="/">Contato</a></p>
+${manager.body}
+</main>
 </body>
 </html>
 `;

@@ -21,12 +21,17 @@ export function fileFor(path) {
   return null;
 }
 
-export function serve(port = 0) {
+/** `cacheable`: the managers' files may be kept a year, as a portal's
+ * versioned static files are (the returning visitor's warm cache); pages
+ * are always asked for again. Otherwise nothing is stored (a cold cache). */
+export function serve(port = 0, { cacheable = false } = {}) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://localhost").pathname);
-    const send = (type, body) => res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(body);
+    const send = (type, body) => res.writeHead(200, { "content-type": type, "cache-control": cacheable && type !== TYPES[".html"] ? "public, max-age=31536000" : cacheable ? "no-cache" : "no-store" }).end(body);
     const manager = EVERYONE.find((m) => path === `/${m.name}.html`);
     if (manager) return send(TYPES[".html"], portal(manager));
+    const light = EVERYONE.find((m) => path === `/leve/${m.name}.html`);
+    if (light) return send(TYPES[".html"], portal(light, { light: true }));
     if (path === "/portal.css") return send(TYPES[".css"], PORTAL_CSS);
     if (path === "/privacidade.html") return send(TYPES[".html"], "<!doctype html><html lang=pt-BR><title>Privacidade</title><h1>Privacidade</h1>");
     const file = fileFor(path);

@@ -1,0 +1,117 @@
+// The returning visitor's page views, warm: each manager in its own browser
+// profile (a persistent one, as a person's: its HTTP cache and compiled-code
+// caches are kept), consent accepted once, then VIEWS page views timed from
+// navigation start to the accepted Google Analytics tag running. The files
+// are served cacheable, as a portal's static files are. Used by bench.mjs;
+// run alone for a quick look:
+//
+//   node warm.mjs        WARM_VIEWS=15 WARM_ROUNDS=3 BENCH_MANAGERS=biscoito,cookieconsent
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+export const VIEWS = Number(process.env.WARM_VIEWS || 15);
+export const ROUNDS = Number(process.env.WARM_ROUNDS || 3);
+
+// In every document before its own scripts: when the stand-in for gtag.js
+// ran, and the compile and instantiation of any WebAssembly module.
+function probe() {
+  const bench = (window.__bench = { wasm: [] });
+  // Where the time goes: the tag inserted, and (Biscoito) the API published.
+  new MutationObserver((records) => {
+    for (const r of records) for (const n of r.addedNodes) {
+      if (n.tagName === "SCRIPT" && n.src.includes("googletagmanager") && bench.tagInserted === undefined) bench.tagInserted = performance.now();
+    }
+  }).observe(document, { childList: true, subtree: true });
+  let api;
+  Object.defineProperty(window, "Biscoito", { configurable: true, get: () => api, set: (v) => { api = v; bench.published ??= performance.now(); } });
+  for (const name of ["instantiateStreaming", "instantiate", "compileStreaming"]) {
+    const original = WebAssembly[name];
+    if (!original) continue;
+    WebAssembly[name] = function (...args) {
+      const started = performance.now();
+      return original.apply(this, args).then((result) => {
+        bench.wasm.push({ name, started, ms: performance.now() - started });
+        return result;
+      });
+    };
+  }
+}
+
+const GTAG_STUB = "window.__bench&&(window.__bench.gtagRan=performance.now());" +
+  "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';";
+
+/** One profile: accept, then `views` page views; returns one sample per view. */
+async function profile(base, manager, throttle, { executablePath, args }) {
+  const dir = await mkdtemp(join(tmpdir(), "biscoito-warm-"));
+  const context = await chromium.launchPersistentContext(dir, { executablePath, args, viewport: { width: 1280, height: 800 } });
+  try {
+    await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname),
+      (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: GTAG_STUB }));
+    await context.addInitScript(probe);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const url = `${base}/${manager.name}.html`;
+    await page.goto(url);
+    await page.waitForFunction(`!!(${manager.banner.toString()})()`, null, { timeout: 30000 });
+    // tarteaucitron draws its banner before its service list has loaded (bench.mjs).
+    await page.waitForTimeout(1000);
+    await page.evaluate(`(${manager.acceptAll.toString()})()`);
+    await page.waitForFunction(() => window.__bench.gtagRan !== undefined, null, { timeout: 30000 });
+    await page.waitForTimeout(300);
+    const cdp = await context.newCDPSession(page);
+    if (throttle > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: throttle });
+    const samples = [];
+    for (let view = 1; view <= VIEWS; view++) {
+      await page.goto(url, { waitUntil: "load" });
+      await page.waitForFunction(() => window.__bench.gtagRan !== undefined, null, { timeout: 30000 });
+      const seen = await page.evaluate(() => {
+        const b = window.__bench;
+        const nav = performance.getEntriesByType("navigation")[0];
+        return { ms: b.gtagRan, wasm: b.wasm, dcl: nav.domContentLoadedEventStart, published: b.published, inserted: b.tagInserted,
+          wasmEnd: b.wasm.length ? Math.max(...b.wasm.map((w) => w.started + w.ms)) : undefined };
+      });
+      samples.push({ manager: manager.name, throttle, view, ms: seen.ms, wasmMs: seen.wasm.reduce((sum, w) => sum + w.ms, 0),
+        dclMs: seen.dcl, wasmEndMs: seen.wasmEnd, publishedMs: seen.published, insertedMs: seen.inserted });
+    }
+    return samples;
+  } finally {
+    await context.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every manager at every throttle, ROUNDS profiles each, in an order that changes per round. */
+export async function warmSamples(base, managers, throttles, launch, shuffle) {
+  const samples = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, throttle] of throttles.entries()) {
+      for (const manager of shuffle(managers, 7 + round * 13 + index)) {
+        samples.push(...(await profile(base, manager, throttle, launch)));
+      }
+    }
+    process.stdout.write(`warm round ${round + 1}/${ROUNDS}\r`);
+  }
+  return samples;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { MANAGERS } = await import("./managers.mjs");
+  const { serve } = await import("./server.mjs");
+  const { server, port } = await serve(0, { cacheable: true });
+  const launch = { executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium", args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"] };
+  const samples = await warmSamples(`http://127.0.0.1:${port}`, MANAGERS, [1, 4], launch, (items) => items);
+  server.close();
+  const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+  for (const throttle of [1, 4]) {
+    for (const manager of MANAGERS) {
+      const mine = samples.filter((s) => s.manager === manager.name && s.throttle === throttle);
+      const firstViews = mine.filter((s) => s.view === 1).map((s) => s.ms);
+      const later = mine.filter((s) => s.view > 1);
+      const at = (key) => { const xs = later.map((s) => s[key]).filter((v) => v !== undefined); return xs.length ? median(xs).toFixed(0) : "–"; };
+      console.log(`${throttle}x ${manager.name.padEnd(14)} view 1 ${median(firstViews).toFixed(0)} ms, views 2-${VIEWS} ${at("ms")} ms` +
+        ` (DOMContentLoaded ${at("dclMs")}, module ready ${at("wasmEndMs")} after ${at("wasmMs")}, API ${at("publishedMs")}, tag inserted ${at("insertedMs")})`);
+    }
+  }
+}
