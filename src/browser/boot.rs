@@ -212,13 +212,9 @@ pub(super) fn draw(decided: Decided) {
 /// real `arguments` to dataLayer. With `in_steps`, each call runs one step
 /// of four, so that the caller can yield to the page between them (as one
 /// task, boot blocks a slow phone's main thread for well over 50 ms), and
-/// returns 0 when booted, 1 when another step follows, 2 when another step
-/// follows and the API now works (the state exists), and 3 when the step
-/// that follows can wait until the page is idle: a returning visitor's
-/// consent is in force and released, and drawing the reopen button must not
-/// hold up the page's own tasks or the tags just released. Without
-/// `in_steps`, boot runs whole and returns 0. `init` during the steps
-/// replaces them.
+/// returns 0 when booted, 1 when another step follows, and 2 when another
+/// step follows and the API now works (the state exists). Without it, boot
+/// runs whole and returns 0. `init` during the steps replaces them.
 #[wasm_bindgen]
 pub fn boot(gtag_shim: Option<Function>, in_steps: Option<bool>) -> u8 {
     if in_steps == Some(true) {
@@ -244,8 +240,7 @@ pub(super) fn boot_step(gtag_shim: Option<Function>) -> u8 {
         },
         Some(Boot::Release(decided)) => {
             apply(None);
-            let decided_already = with_app(|app| app.record.is_some()).unwrap_or(false);
-            (Boot::Draw(decided), if decided_already { 3 } else { 1 })
+            (Boot::Draw(decided), 1)
         }
         Some(Boot::Draw(decided)) => {
             draw(decided);

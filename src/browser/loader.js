@@ -12,12 +12,6 @@ function biscoitoLater(step) {
   if (window.scheduler && scheduler.yield) scheduler.yield().then(step);
   else setTimeout(step);
 }
-// A step that can wait runs when the page is idle (a returning visitor's
-// reopen button, after the tags their consent released), or within a second.
-function biscoitoWhenIdle(step) {
-  if (window.requestIdleCallback) requestIdleCallback(step, { timeout: 1000 });
-  else setTimeout(step, 50);
-}
 // An async or blocking tag starts compiling the module while the page is still
 // parsed; the boot itself waits for the whole document (config, gated tags).
 var biscoitoParsed = document.readyState != "loading" || new Promise(function (parsed) {
@@ -34,8 +28,7 @@ Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoito
       });
       window.Biscoito = Object.freeze(api);
     }
-    if (next == 3) biscoitoWhenIdle(step);
-    else if (next) biscoitoLater(step);
+    if (next) biscoitoLater(step);
   });
 }, function (error) {
   console.error("biscoito: the WebAssembly module could not be loaded; no optional cookie will be used", error);
