@@ -180,21 +180,27 @@ pub fn revoked<'a>(
 /// the categories or services its signals need is refused), and nothing
 /// accepted declares it too.
 pub fn cookie_doomed(config: &Config, record: Option<&Record>, name: &str) -> bool {
+    let declares = |cookies: &[CookieInfo]| cookies.iter().any(|k| k.matches(name));
     let mut refused_owner = false;
     let mut allowed_owner = false;
-    let mut owner = |id: &str, cookies: &[CookieInfo]| {
-        if cookies.iter().any(|k| k.matches(name)) {
-            if accepts(config, record, id) {
-                allowed_owner = true;
-            } else {
-                refused_owner = true;
-            }
-        }
-    };
     for c in &config.categories {
-        owner(&c.id, &c.cookies);
+        // A category's own cookie table, beside its services', may belong to
+        // any of them: it stays while the category is accepted at least in
+        // part, and goes when the category is refused entirely.
+        if declares(&c.cookies) {
+            let partly = c.required
+                || record.is_some_and(|r| {
+                    r.accepted(&c.id) || c.services.iter().any(|s| r.service_accepted(&s.id, &c.id))
+                });
+            allowed_owner |= partly;
+            refused_owner |= !partly;
+        }
         for s in &c.services {
-            owner(&s.id, &s.cookies);
+            if declares(&s.cookies) {
+                let ok = accepts(config, record, &s.id);
+                allowed_owner |= ok;
+                refused_owner |= !ok;
+            }
         }
     }
     let mut refused_ga = false;
@@ -376,6 +382,21 @@ mod tests {
         assert!(!cookie_doomed(&c, r, "_ga"));
         assert!(cookie_doomed(&c, Some(&none), "_ga_ABC"));
         assert!(!cookie_doomed(&c, Some(&none), "PHPSESSID"));
+        // A category's own table stays while any of its services is accepted.
+        let mut shared = c.clone();
+        shared.categories[1].cookies.push(CookieInfo {
+            name: "_compartilhado".into(),
+            provider: String::new(),
+            purpose: Default::default(),
+            duration: Default::default(),
+            third_party: false,
+        });
+        assert!(!cookie_doomed(&shared, r, "_compartilhado"));
+        assert!(cookie_doomed(&shared, Some(&none), "_compartilhado"));
+        assert!(
+            cookie_doomed(&shared, None, "_compartilhado"),
+            "before any choice it goes"
+        );
         // Turning one service off revokes it and its category, not the others.
         let all = Record::decide(
             &c,
