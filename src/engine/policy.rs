@@ -1,7 +1,7 @@
 //! The rules that turn a config, whatever storage held and the browser's
 //! signals into what may run and whether to ask.
 
-use super::config::{is_ga_cookie, Config, CookieInfo};
+use super::config::{is_ga_cookie, Category, Config, CookieInfo};
 use super::json::Value;
 use super::record::{Invalid, Method, Record};
 
@@ -112,17 +112,25 @@ fn accepts(config: &Config, record: Option<&Record>, id: &str) -> bool {
     }
 }
 
+/// Whether `category` is accepted at least in part: required, accepted
+/// whole, or one of its services accepted.
+fn partly_accepted(category: &Category, record: Option<&Record>) -> bool {
+    category.required
+        || record.is_some_and(|r| {
+            r.accepted(&category.id)
+                || category
+                    .services
+                    .iter()
+                    .any(|s| r.service_accepted(&s.id, &category.id))
+        })
+}
+
 /// The visitor has chosen, and refused `id` entirely: a category none of
 /// whose services is accepted, or a service.
 fn refuses(config: &Config, record: Option<&Record>, id: &str) -> bool {
     let Some(record) = record else { return false };
     if let Some(category) = config.category(id) {
-        return !category.required
-            && !record.accepted(id)
-            && !category
-                .services
-                .iter()
-                .any(|s| record.service_accepted(&s.id, id));
+        return !partly_accepted(category, Some(record));
     }
     match config.service(id) {
         Some((category, _)) => !category.required && !record.service_accepted(id, &category.id),
@@ -188,10 +196,7 @@ pub fn cookie_doomed(config: &Config, record: Option<&Record>, name: &str) -> bo
         // any of them: it stays while the category is accepted at least in
         // part, and goes when the category is refused entirely.
         if declares(&c.cookies) {
-            let partly = c.required
-                || record.is_some_and(|r| {
-                    r.accepted(&c.id) || c.services.iter().any(|s| r.service_accepted(&s.id, &c.id))
-                });
+            let partly = partly_accepted(c, record);
             allowed_owner |= partly;
             refused_owner |= !partly;
         }
