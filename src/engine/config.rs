@@ -903,7 +903,14 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             category.description = read_localized(v, &f.at("description"), f.problems);
         }
         if let Some(v) = f.take("cookies") {
-            category.cookies = read_cookies(v, &f.at("cookies"), category.required, f.problems);
+            let p = f.at("cookies");
+            for (j, c) in read_list(v, &p, f.problems).iter().enumerate() {
+                if let Some(cookie) =
+                    read_cookie(c, index_path(&p, j), category.required, f.problems)
+                {
+                    category.cookies.push(cookie);
+                }
+            }
         }
         if let Some(v) = f.take("services") {
             let p = f.at("services");
@@ -957,22 +964,6 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
         problem(problems, path, "must list at least one category");
     }
     categories
-}
-
-/// A cookie table: of a category, or of one of its services.
-fn read_cookies(
-    value: &Value,
-    path: &str,
-    in_required: bool,
-    problems: &mut Vec<Problem>,
-) -> Vec<CookieInfo> {
-    let mut cookies = Vec::new();
-    for (j, c) in read_list(value, path, problems).iter().enumerate() {
-        if let Some(cookie) = read_cookie(c, index_path(path, j), in_required, problems) {
-            cookies.push(cookie);
-        }
-    }
-    cookies
 }
 
 fn read_hosts(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Vec<String> {
@@ -1036,7 +1027,13 @@ fn read_service(
                 service.policy_url = check_url(&mut f, "policyUrl", url);
             }
             if let Some(v) = f.take("cookies") {
-                service.cookies = read_cookies(v, &f.at("cookies"), in_required, f.problems);
+                let p = f.at("cookies");
+                for (j, c) in read_list(v, &p, f.problems).iter().enumerate() {
+                    if let Some(cookie) = read_cookie(c, index_path(&p, j), in_required, f.problems)
+                    {
+                        service.cookies.push(cookie);
+                    }
+                }
             }
             if let Some(v) = f.take("hosts") {
                 service.hosts = read_hosts(v, &f.at("hosts"), f.problems);
