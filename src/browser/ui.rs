@@ -293,10 +293,10 @@ impl Ui {
         selector.push_str(&category);
         selector.push_str("\"]");
         let services = self.all(&selector);
-        let mut box_selector = String::from("input[data-category=\"");
-        box_selector.push_str(&category);
-        box_selector.push_str("\"]");
-        let Some(category_box) = self.all(&box_selector).pop() else {
+        // The ids html::preferences gives a category's checkbox and its note.
+        let mut box_id = String::from("#bsc-switch-");
+        box_id.push_str(&category);
+        let Some(category_box) = self.all(&box_id).pop() else {
             return;
         };
         if services.is_empty() {
@@ -308,12 +308,12 @@ impl Ui {
             }
         }
         let on = services.iter().filter(|s| s.checked()).count();
+        let mixed = on > 0 && on < services.len();
         category_box.set_checked(on == services.len());
-        category_box.set_indeterminate(on > 0 && on < services.len());
-        let mut note = String::from("#bsc-mixed-");
-        note.push_str(&category);
-        if let Some(note) = self.query(&note) {
-            let mixed = on > 0 && on < services.len();
+        category_box.set_indeterminate(mixed);
+        let mut note_id = String::from("#bsc-mixed-");
+        note_id.push_str(&category);
+        if let Some(note) = self.query(&note_id) {
             note.set_text_content(Some(if mixed { some_services } else { "" }));
         }
     }
