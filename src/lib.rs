@@ -9,6 +9,10 @@ pub mod engine;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod scan;
 
+// The native `biscoito receipts` service and its commands; never in the wasm build.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod receipts;
+
 #[cfg(target_arch = "wasm32")]
 mod browser;
 

@@ -1,5 +1,6 @@
 //! The native `biscoito` command. Each subcommand only wires flags to the
-//! library: `engine` (check, schema, reference, import-govbr) and `scan`.
+//! library: `engine` (check, schema, reference, import-govbr), `scan` and
+//! `receipts` (whose own exit codes are in src/receipts/cli.rs).
 //!
 //! Exit codes, stable for CI: 0 clean; 1 findings (config errors or
 //! compliance findings for `check`; violation, missing or broken for
@@ -10,6 +11,7 @@
 mod cli {
     use biscoito::engine::schema::generate;
     use biscoito::engine::{config, govbr, json, lint};
+    use biscoito::receipts;
     use biscoito::scan::{self, report, write_config, CannotRun, Options, Progress};
     use clap::{Parser, Subcommand, ValueEnum};
     use std::io::IsTerminal;
@@ -21,7 +23,7 @@ mod cli {
     #[command(
         name = "biscoito",
         version,
-        about = "Biscoito's native tools: check a config, audit a site."
+        about = "Biscoito's native tools: check a config, audit a site, keep the consent log."
     )]
     struct Cli {
         #[command(subcommand)]
@@ -49,6 +51,9 @@ mod cli {
         /// a br-cookiebar configuration, 2 unreadable).
         #[command(name = "import-govbr")]
         ImportGovbr { cookiebar: PathBuf },
+        /// The consent log the institution keeps itself: serve (POST
+        /// /receipts), verify, lookup, export, purge (docs/receipts.md).
+        Receipts(receipts::cli::Args),
     }
 
     #[derive(clap::Args)]
@@ -119,6 +124,7 @@ mod cli {
             Command::Reference { lang } => print!("{}", generate::reference(&lang)),
             Command::Scan(args) => scan_command(args),
             Command::ImportGovbr { cookiebar } => import_govbr(&cookiebar),
+            Command::Receipts(args) => exit(receipts::cli::run(args)),
         }
     }
 

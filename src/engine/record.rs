@@ -261,54 +261,14 @@ impl Record {
 
     /// Reads a stored record. Anything unexpected makes it [`Invalid::Malformed`].
     pub fn from_value(value: &Value) -> Result<Record, Invalid> {
-        use Invalid::Malformed;
-        let schema = value
-            .get("schema")
-            .and_then(Value::as_whole)
-            .ok_or(Malformed)?;
-        if schema != SCHEMA {
-            return Err(Invalid::UnknownSchema);
-        }
-        let text = |key| value.get(key).and_then(Value::as_str).ok_or(Malformed);
-        let whole = |key| value.get(key).and_then(Value::as_whole).ok_or(Malformed);
-        let id = text("id")?;
-        if id.is_empty() || id.len() > 64 {
-            return Err(Malformed);
-        }
-        let choices = |value: &Value| match value {
-            Value::Object(entries) => entries
-                .iter()
-                .map(|(k, v)| v.as_bool().map(|b| (k.clone(), b)).ok_or(Malformed))
-                .collect::<Result<Vec<_>, _>>(),
-            _ => Err(Malformed),
-        };
-        let decisions = choices(value.get("decisions").ok_or(Malformed)?)?;
-        let services = value.get("services").map(choices).transpose()?;
-        let legal_bases = match value.get("legalBasis") {
-            None => Vec::new(),
-            Some(Value::Object(entries)) => entries
-                .iter()
-                .map(|(k, v)| {
-                    v.as_str()
-                        .and_then(LegalBasis::parse)
-                        .map(|b| (k.clone(), b.as_str().to_owned()))
-                        .ok_or(Malformed)
-                })
-                .collect::<Result<Vec<_>, _>>()?,
-            Some(_) => return Err(Malformed),
-        };
-        Ok(Record {
-            id: id.to_owned(),
-            revision: whole("revision")?,
-            decisions,
-            services,
-            legal_bases,
-            method: Method::parse(text("method")?).ok_or(Malformed)?,
-            created_ms: whole("createdAt")?,
-            updated_ms: whole("updatedAt")?,
-            expires_ms: whole("expiresAt")?,
-            language: text("language")?.to_owned(),
-        })
+        read(value)
+    }
+
+    /// The same reading, naming the field that stopped it: what the receipts
+    /// service answers a client with.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn from_value_naming_field(value: &Value) -> Result<Record, BadField> {
+        read(value)
     }
 
     /// Whether this record is consent under `config` at `now_ms`.
@@ -357,7 +317,117 @@ impl Record {
     }
 }
 
-fn strip_query(url: &str) -> &str {
+/// How [`read`] reports a field it cannot take: the browser only needs the
+/// reason, so the field names cost nothing in its build.
+trait Fault {
+    fn at(field: &'static str, why: Invalid) -> Self;
+}
+
+impl Fault for Invalid {
+    fn at(_: &'static str, why: Invalid) -> Invalid {
+        why
+    }
+}
+
+/// A record's field that could not be read, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadField {
+    pub field: &'static str,
+    pub why: Invalid,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl BadField {
+    /// What the field must hold, in words for an error message.
+    pub fn expected(&self) -> &'static str {
+        match (self.field, self.why) {
+            ("schema", Invalid::UnknownSchema) => "must be 1, the only record schema there is",
+            ("schema" | "revision" | "createdAt" | "updatedAt" | "expiresAt", _) => {
+                "must be a whole number from 0 to 2^53 - 1"
+            }
+            ("id", _) => "must be a string of 1 to 64 characters",
+            ("decisions" | "services", _) => "must be an object whose values are true or false",
+            ("legalBasis", _) => "must be an object whose values are legal-basis names",
+            ("method", _) => "must be one of accept-all, reject-all, custom, gpc",
+            _ => "must be a string",
+        }
+    }
+}
+
+impl Fault for BadField {
+    fn at(field: &'static str, why: Invalid) -> BadField {
+        BadField { field, why }
+    }
+}
+
+fn read<E: Fault>(value: &Value) -> Result<Record, E> {
+    use Invalid::Malformed;
+    let bad = |field| E::at(field, Malformed);
+    let schema = value
+        .get("schema")
+        .and_then(Value::as_whole)
+        .ok_or_else(|| bad("schema"))?;
+    if schema != SCHEMA {
+        return Err(E::at("schema", Invalid::UnknownSchema));
+    }
+    let text = |key| {
+        value
+            .get(key)
+            .and_then(Value::as_str)
+            .ok_or_else(|| bad(key))
+    };
+    let whole = |key| {
+        value
+            .get(key)
+            .and_then(Value::as_whole)
+            .ok_or_else(|| bad(key))
+    };
+    let id = text("id")?;
+    if id.is_empty() || id.len() > 64 {
+        return Err(bad("id"));
+    }
+    let choices = |key| match value.get(key) {
+        Some(Value::Object(entries)) => entries
+            .iter()
+            .map(|(k, v)| v.as_bool().map(|b| (k.clone(), b)).ok_or_else(|| bad(key)))
+            .collect::<Result<Vec<_>, _>>(),
+        _ => Err(bad(key)),
+    };
+    let decisions = choices("decisions")?;
+    let services = match value.get("services") {
+        None => None,
+        Some(_) => Some(choices("services")?),
+    };
+    let legal_bases = match value.get("legalBasis") {
+        None => Vec::new(),
+        Some(Value::Object(entries)) => entries
+            .iter()
+            .map(|(k, v)| {
+                v.as_str()
+                    .and_then(LegalBasis::parse)
+                    .map(|b| (k.clone(), b.as_str().to_owned()))
+                    .ok_or_else(|| bad("legalBasis"))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+        Some(_) => return Err(bad("legalBasis")),
+    };
+    Ok(Record {
+        id: id.to_owned(),
+        revision: whole("revision")?,
+        decisions,
+        services,
+        legal_bases,
+        method: Method::parse(text("method")?).ok_or_else(|| bad("method"))?,
+        created_ms: whole("createdAt")?,
+        updated_ms: whole("updatedAt")?,
+        expires_ms: whole("expiresAt")?,
+        language: text("language")?.to_owned(),
+    })
+}
+
+/// A page address without its query string and fragment, which can carry
+/// what identifies a person (a CPF in a search, a case number).
+pub fn strip_query(url: &str) -> &str {
     let end = url.find(['?', '#']).unwrap_or(url.len());
     &url[..end]
 }

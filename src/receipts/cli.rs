@@ -1,0 +1,256 @@
+//! `biscoito receipts …`: flags, and what each command prints and exits with.
+//!
+//! Exit codes: 0 done (verify: the chain holds; lookup: receipts found);
+//! 1 verify found a break, or lookup found nothing; 2 could not run (bad
+//! flags, unreachable database).
+
+use super::server::{self, Options};
+use super::store::{Break, Store};
+use super::{
+    format_time, history_text, now_ms, parse_period, parse_time, Export, Format, DEFAULT_RETENTION,
+};
+use axum::http::HeaderName;
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+
+#[derive(clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    command: Command,
+    /// The consent log: sqlite:FILE (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        global = true,
+        env = "BISCOITO_RECEIPTS_DB",
+        default_value = "sqlite:receipts.db"
+    )]
+    db: String,
+}
+
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Receive receipts over HTTP: POST /receipts, GET /healthz.
+    Serve {
+        /// Address and port to listen on (behind the portal's reverse proxy).
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        listen: SocketAddr,
+        /// An origin whose pages may send receipts, e.g. https://www.tjvs.jus.br
+        /// (repeatable; none: any origin).
+        #[arg(long = "allow-origin", value_name = "ORIGIN")]
+        allow_origins: Vec<String>,
+        /// Most receipts a minute from one address (kept in memory only).
+        #[arg(long, value_name = "PER_MINUTE")]
+        rate_limit: Option<NonZeroU32>,
+        /// The header in which the reverse proxy passes the visitor's address
+        /// (X-Real-IP, X-Forwarded-For), for the rate limit.
+        #[arg(long, value_name = "HEADER")]
+        client_ip_header: Option<HeaderName>,
+    },
+    /// Check that no receipt was edited or removed outside a purge (exit 1 names the first).
+    Verify,
+    /// Every receipt of one consent, oldest first (exit 1 when there is none).
+    Lookup {
+        /// The code the preferences dialog shows the visitor.
+        consent_id: String,
+        /// JSON Lines, as `export --format jsonl` writes them.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Receipts received in a period, to stdout.
+    Export {
+        /// First day or time included (2026-01-01 or 2026-01-01T12:00:00Z).
+        #[arg(long)]
+        from: Option<String>,
+        /// First day or time no longer included.
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Csv)]
+        format: Format,
+    },
+    /// Remove receipts older than a retention period; the rest still verify.
+    Purge {
+        /// e.g. 7years, 18months, 400days.
+        #[arg(long, default_value = DEFAULT_RETENTION)]
+        older_than: String,
+    },
+}
+
+fn cannot(why: impl std::fmt::Display) -> i32 {
+    eprintln!("biscoito receipts: {why}");
+    2
+}
+
+/// Runs a receipts command and gives its exit code.
+pub fn run(args: Args) -> i32 {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => return cannot(format!("cannot start: {e}")),
+    };
+    runtime.block_on(command(args))
+}
+
+async fn command(args: Args) -> i32 {
+    if let Command::Serve { .. } = args.command {
+        // Structured logs for journald and log shippers; BISCOITO_LOG=debug for more.
+        let filter = tracing_subscriber::EnvFilter::try_from_env("BISCOITO_LOG")
+            .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .init();
+    }
+    let store = match Store::open(&args.db).await {
+        Ok(store) => store,
+        Err(e) => return cannot(format!("{}: {e}", args.db)),
+    };
+    match args.command {
+        Command::Serve {
+            listen,
+            allow_origins,
+            rate_limit,
+            client_ip_header,
+        } => {
+            let options = Options {
+                listen,
+                allow_origins,
+                rate_limit,
+                client_ip_header,
+            };
+            match server::serve(store, options).await {
+                Ok(()) => 0,
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot serve");
+                    2
+                }
+            }
+        }
+        Command::Verify => verify(&store).await,
+        Command::Lookup { consent_id, json } => lookup(&store, &consent_id, json).await,
+        Command::Export { from, to, format } => export(&store, from, to, format).await,
+        Command::Purge { older_than } => purge(&store, &older_than).await,
+    }
+}
+
+async fn verify(store: &Store) -> i32 {
+    let verdict = match store.verify().await {
+        Ok(verdict) => verdict,
+        Err(e) => return cannot(e),
+    };
+    let Some(broken) = &verdict.broken else {
+        println!(
+            "the chain holds: {} receipt(s) after seq {}; head: seq {} hash {}",
+            verdict.rows, verdict.anchor.0, verdict.head.0, verdict.head.1
+        );
+        println!("(keep the head somewhere else too: rows removed after it cannot show here)");
+        return 0;
+    };
+    let why = match broken {
+        Break::Missing { seq, next_kept } => format!(
+            "receipt {seq} is missing: the next one kept is {next_kept}, and no purge removed it"
+        ),
+        Break::Unlinked { seq } => format!(
+            "receipt {seq} does not point at the hash of receipt {}: a receipt was removed or replaced before it",
+            seq - 1
+        ),
+        Break::Edited { seq } => {
+            format!("receipt {seq} was changed after it was stored: its hash no longer matches")
+        }
+        Break::Unreadable { seq, why } => format!("receipt {seq} is no longer a receipt: {why}"),
+    };
+    println!("the chain is broken at receipt {}: {why}", broken.seq());
+    println!(
+        "{} receipt(s) before it hold (after seq {})",
+        verdict.rows, verdict.anchor.0
+    );
+    1
+}
+
+async fn lookup(store: &Store, consent_id: &str, json: bool) -> i32 {
+    let rows = match store.lookup(consent_id.trim()).await {
+        Ok(rows) => rows,
+        Err(e) => return cannot(e),
+    };
+    if rows.is_empty() {
+        eprintln!("biscoito receipts: no receipt of consent {consent_id:?}");
+        return 1;
+    }
+    if json {
+        let mut out = match Export::new(Format::Jsonl, std::io::stdout().lock()) {
+            Ok(out) => out,
+            Err(e) => return cannot(e),
+        };
+        for row in &rows {
+            if let Err(e) = out.write(row) {
+                return cannot(e);
+            }
+        }
+        return out.finish().map_or_else(cannot, |()| 0);
+    }
+    match history_text(&rows) {
+        Ok(text) => {
+            println!("consent {consent_id}: {} receipt(s)", rows.len());
+            print!("{text}");
+            0
+        }
+        Err(e) => cannot(e),
+    }
+}
+
+async fn export(store: &Store, from: Option<String>, to: Option<String>, format: Format) -> i32 {
+    let from = match from.as_deref().map(parse_time).transpose() {
+        Ok(from) => from.unwrap_or(0),
+        Err(e) => return cannot(format!("--from: {e}")),
+    };
+    let to = match to.as_deref().map(parse_time).transpose() {
+        Ok(to) => to.unwrap_or(i64::MAX),
+        Err(e) => return cannot(format!("--to: {e}")),
+    };
+    let mut out = match Export::new(format, std::io::stdout().lock()) {
+        Ok(out) => out,
+        Err(e) => return cannot(e),
+    };
+    let written = store
+        .each_between(from, to, |row| {
+            out.write(&row).map_err(super::store::StoreError)
+        })
+        .await;
+    match written
+        .map_err(|e| e.to_string())
+        .and_then(|n| out.finish().map(|()| n))
+    {
+        Ok(n) => {
+            eprintln!("biscoito receipts: exported {n} receipt(s)");
+            0
+        }
+        Err(e) => cannot(e),
+    }
+}
+
+async fn purge(store: &Store, older_than: &str) -> i32 {
+    let period = match parse_period(older_than) {
+        Ok(period) => period,
+        Err(e) => return cannot(format!("--older-than: {e}")),
+    };
+    let now = now_ms();
+    let cutoff = now.saturating_sub(period.as_millis().min(i64::MAX as u128) as i64);
+    match store.purge(cutoff, now).await {
+        Ok(purged) if purged.rows == 0 => {
+            println!("nothing received before {}", format_time(cutoff));
+            0
+        }
+        Ok(purged) => {
+            println!(
+                "removed {} receipt(s) received before {} (through seq {}); the rest still verify",
+                purged.rows,
+                format_time(cutoff),
+                purged.through_seq
+            );
+            0
+        }
+        Err(e) => cannot(e),
+    }
+}

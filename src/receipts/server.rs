@@ -1,0 +1,341 @@
+//! `biscoito receipts serve`: the HTTP edge of the consent log.
+//!
+//! Handlers only read and refuse; one writer task owns every append, so the
+//! chain has one author, and it commits what arrived together in one
+//! transaction (a sync to disk per batch, not per receipt). A handler answers
+//! 204 only once the writer says its receipt is committed.
+
+use super::receipt::{Receipt, Refusal, MAX_BODY_BYTES};
+use super::store::Store;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, State};
+use axum::http::header::{CONTENT_TYPE, ORIGIN, RETRY_AFTER};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::{IpAddr, SocketAddr};
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::{mpsc, oneshot};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+/// Most receipts committed in one transaction.
+const MAX_BATCH: usize = 512;
+/// Receipts waiting for the writer before handlers wait too.
+const QUEUE: usize = 8192;
+
+pub struct Options {
+    pub listen: SocketAddr,
+    /// Origins whose pages may send receipts; empty: any.
+    pub allow_origins: Vec<String>,
+    /// Receipts a minute from one address; None: no limit.
+    pub rate_limit: Option<NonZeroU32>,
+    /// The header the reverse proxy puts the visitor's address in, for the
+    /// rate limit; without it, the connection's own address counts.
+    pub client_ip_header: Option<HeaderName>,
+}
+
+struct Pending {
+    consent_id: String,
+    receipt: String,
+    committed: oneshot::Sender<bool>,
+}
+
+#[derive(Clone)]
+struct App {
+    queue: mpsc::Sender<Pending>,
+    store: Arc<Store>,
+    origins: Arc<Vec<HeaderValue>>,
+    limiter: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
+    client_ip_header: Option<HeaderName>,
+}
+
+/// An error answer: a JSON object naming what was wrong.
+fn refuse(status: StatusCode, error: &str, field: Option<&str>, message: &str) -> Response {
+    let mut body = serde_json::json!({ "error": error, "message": message });
+    if let Some(field) = field {
+        body["field"] = field.into();
+    }
+    (status, Json(body)).into_response()
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The types `navigator.sendBeacon` sends a string or Blob with, and JSON.
+/// Biscoito sends a string: `text/plain;charset=UTF-8`.
+fn acceptable_type(headers: &HeaderMap) -> bool {
+    let Some(value) = headers.get(CONTENT_TYPE) else {
+        return true; // an ArrayBuffer or an untyped Blob
+    };
+    let Ok(value) = value.to_str() else {
+        return false;
+    };
+    let mut parts = value.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("").to_ascii_lowercase();
+    let utf8 = parts.all(|p| {
+        p.split_once('=').is_none_or(|(k, v)| {
+            !k.trim().eq_ignore_ascii_case("charset")
+                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        })
+    });
+    utf8 && matches!(
+        essence.as_str(),
+        "text/plain" | "application/json" | "application/octet-stream" | ""
+    )
+}
+
+fn client_address(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
+    app.client_ip_header
+        .as_ref()
+        .and_then(|name| headers.get(name))
+        .and_then(|v| v.to_str().ok())
+        // X-Forwarded-For lists the client first.
+        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(peer.ip())
+}
+
+async fn post_receipt(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Some(origin) = headers.get(ORIGIN) {
+        if !app.origins.is_empty() && !app.origins.contains(origin) {
+            return refuse(
+                StatusCode::FORBIDDEN,
+                "origin-not-allowed",
+                None,
+                "this origin is not among the service's --allow-origin",
+            );
+        }
+    }
+    if let Some(limiter) = &app.limiter {
+        // The address is used here, in memory, and nowhere else.
+        if limiter
+            .check_key(&client_address(&app, &headers, peer))
+            .is_err()
+        {
+            let mut answer = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                None,
+                "too many receipts from this address; try again in a minute",
+            );
+            answer
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("60"));
+            return answer;
+        }
+    }
+    if !acceptable_type(&headers) {
+        return refuse(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported-content-type",
+            None,
+            "send JSON as text/plain, application/json or application/octet-stream, in UTF-8",
+        );
+    }
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body-too-large",
+                None,
+                &format!("a receipt is at most {MAX_BODY_BYTES} bytes"),
+            )
+        }
+        Err(rejection) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "unreadable-body",
+                None,
+                &rejection.body_text(),
+            )
+        }
+    };
+    let receipt = match Receipt::parse(&body) {
+        Ok(receipt) => receipt,
+        Err(Refusal { field, message }) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "invalid-receipt",
+                field.as_deref(),
+                &message,
+            )
+        }
+    };
+    let (committed, was_committed) = oneshot::channel();
+    let pending = Pending {
+        consent_id: receipt.record.id.clone(),
+        receipt: receipt.to_json(),
+        committed,
+    };
+    if app.queue.send(pending).await.is_err() {
+        return refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "shutting-down",
+            None,
+            "the service is stopping; send the receipt again",
+        );
+    }
+    match was_committed.await {
+        Ok(true) => StatusCode::NO_CONTENT.into_response(),
+        _ => refuse(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not-stored",
+            None,
+            "the receipt could not be stored; send it again",
+        ),
+    }
+}
+
+async fn healthz(State(app): State<App>) -> Response {
+    match app.store.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: the database does not answer");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database-unavailable",
+                None,
+                "the database does not answer",
+            )
+        }
+    }
+}
+
+async fn not_found() -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "not-found",
+        None,
+        "POST /receipts or GET /healthz",
+    )
+}
+
+/// Takes every receipt waiting, commits them together, and tells each
+/// handler. Ends when every handler is gone and the queue is empty.
+async fn write_receipts(store: Arc<Store>, mut queue: mpsc::Receiver<Pending>) {
+    let mut batch = Vec::with_capacity(MAX_BATCH);
+    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        let rows: Vec<(&str, &str)> = batch
+            .iter()
+            .map(|p| (p.consent_id.as_str(), p.receipt.as_str()))
+            .collect();
+        let stored = store.append(&rows, now_ms()).await;
+        match &stored {
+            Ok(seqs) => tracing::info!(
+                receipts = seqs.len(),
+                first_seq = seqs.first().copied().unwrap_or_default(),
+                last_seq = seqs.last().copied().unwrap_or_default(),
+                "committed"
+            ),
+            Err(e) => tracing::error!(receipts = rows.len(), error = %e, "not committed"),
+        }
+        for pending in batch.drain(..) {
+            let _ = pending.committed.send(stored.is_ok());
+        }
+    }
+}
+
+fn router(app: App) -> Router {
+    let mut receipts = Router::new()
+        .route("/receipts", post(post_receipt))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    if !app.origins.is_empty() {
+        receipts = receipts.layer(
+            CorsLayer::new()
+                .allow_origin(AllowOrigin::list(app.origins.iter().cloned()))
+                .allow_methods([Method::POST])
+                .allow_headers([CONTENT_TYPE])
+                .max_age(Duration::from_secs(86_400)),
+        );
+    }
+    receipts
+        .route("/healthz", get(healthz))
+        .fallback(not_found)
+        .with_state(app)
+}
+
+async fn stop_signal() {
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut sigterm) => {
+                sigterm.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        _ = terminate => {},
+        _ = tokio::signal::ctrl_c() => {},
+    }
+    tracing::info!("stopping: finishing the requests in flight");
+}
+
+/// Serves until SIGTERM or Ctrl+C, then lets every request in flight finish
+/// and the writer commit all it was given before returning.
+pub async fn serve(store: Store, options: Options) -> Result<(), String> {
+    let store = Arc::new(store);
+    let origins = options
+        .allow_origins
+        .iter()
+        .map(|o| {
+            HeaderValue::from_str(o.trim_end_matches('/'))
+                .map_err(|_| format!("--allow-origin {o:?} is not a valid origin"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if origins.is_empty() {
+        tracing::warn!("no --allow-origin: receipts are taken from pages of any origin");
+    }
+    let limiter = options.rate_limit.map(|per_minute| {
+        let limiter = Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute)));
+        let forget = Arc::clone(&limiter);
+        // The addresses seen live only here, and only while they are recent.
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(60)).await;
+                forget.retain_recent();
+                forget.shrink_to_fit();
+            }
+        });
+        limiter
+    });
+    let (queue, waiting) = mpsc::channel(QUEUE);
+    let writer = tokio::spawn(write_receipts(Arc::clone(&store), waiting));
+    let app = App {
+        queue,
+        store,
+        origins: Arc::new(origins),
+        limiter,
+        client_ip_header: options.client_ip_header,
+    };
+    let listener = tokio::net::TcpListener::bind(options.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
+    let address = listener.local_addr().map_err(|e| e.to_string())?;
+    tracing::info!(address = %address, "listening");
+    axum::serve(
+        listener,
+        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(stop_signal())
+    .await
+    .map_err(|e| e.to_string())?;
+    // The router, and with it the last sender, is gone: the writer commits
+    // what it still holds and ends.
+    writer.await.map_err(|e| e.to_string())?;
+    tracing::info!("stopped");
+    Ok(())
+}

@@ -1,0 +1,374 @@
+//! The consent log in a database: SQLite (one file in WAL mode, the default)
+//! or PostgreSQL, the same tables in both, reached through sqlx's `Any`
+//! driver so that every query below is written once.
+
+use super::receipt::{link_hash, reread, GENESIS};
+use futures::TryStreamExt;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Connection, Executor, Row as _};
+use std::str::FromStr;
+use std::time::Duration;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("src/receipts/migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("src/receipts/migrations/postgres");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A stored receipt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    pub seq: i64,
+    pub received_ms: i64,
+    pub consent_id: String,
+    pub receipt: String,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// The first thing `verify` found wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Break {
+    /// No row has this seq, though a later one exists: it was deleted.
+    Missing { seq: i64, next_kept: i64 },
+    /// The row does not point at the hash of the row before it.
+    Unlinked { seq: i64 },
+    /// The row's content no longer gives its hash: it was edited.
+    Edited { seq: i64 },
+    /// The stored text is no longer a receipt.
+    Unreadable { seq: i64, why: String },
+}
+
+impl Break {
+    pub fn seq(&self) -> i64 {
+        match self {
+            Break::Missing { seq, .. }
+            | Break::Unlinked { seq }
+            | Break::Edited { seq }
+            | Break::Unreadable { seq, .. } => *seq,
+        }
+    }
+}
+
+/// What `verify` saw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    pub rows: u64,
+    /// Where the kept chain starts: the last purged row (0 if none) and its hash.
+    pub anchor: (i64, String),
+    /// The last row checked and its hash (the anchor when there are none).
+    pub head: (i64, String),
+    pub broken: Option<Break>,
+}
+
+/// What a purge removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purged {
+    pub rows: u64,
+    pub through_seq: i64,
+}
+
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> StoreError {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for StoreError {
+    fn from(e: sqlx::migrate::MigrateError) -> StoreError {
+        StoreError(format!(
+            "could not bring the database's tables up to date: {e}"
+        ))
+    }
+}
+
+/// `sqlite:receipts.db` creates the file when it is missing (sqlx's default
+/// would refuse to); any other URL is taken as it is.
+fn connect_url(url: &str) -> Result<(String, Backend), StoreError> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let url = if rest.contains("mode=") {
+            url.to_owned()
+        } else if rest.contains('?') {
+            format!("{url}&mode=rwc")
+        } else {
+            format!("{url}?mode=rwc")
+        };
+        Ok((url, Backend::Sqlite))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok((url.to_owned(), Backend::Postgres))
+    } else {
+        Err(StoreError(format!(
+            "--db must be sqlite:FILE or postgres://…, not {url:?}"
+        )))
+    }
+}
+
+impl Store {
+    /// Connects, and creates or updates the tables (the migrations are built
+    /// into the binary).
+    pub async fn open(url: &str) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = connect_url(url)?;
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(if backend == Backend::Sqlite { 4 } else { 8 })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets lookups read while receipts are written;
+                        // FULL syncs the log at every commit, so a receipt
+                        // acknowledged survives a power cut, not only a crash.
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = FULL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Store { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        let mut conn = self.pool.acquire().await?;
+        conn.ping().await?;
+        Ok(())
+    }
+
+    /// Appends receipts (consent id, receipt text) in one transaction and
+    /// gives back the seq of each. The head is read inside the transaction
+    /// and `seq` is the primary key, so two writers can never fork the
+    /// chain: the second one's commit fails and its clients are told so.
+    pub async fn append(
+        &self,
+        receipts: &[(&str, &str)],
+        now_ms: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (mut seq, mut prev, last_received) = head(&mut tx).await?;
+        // Never earlier than the row before: purges remove a prefix by time.
+        let received = now_ms.max(last_received);
+        let mut seqs = Vec::with_capacity(receipts.len());
+        for (consent_id, receipt) in receipts {
+            seq += 1;
+            let hash = link_hash(&prev, seq, received, consent_id, receipt);
+            sqlx::query(
+                "INSERT INTO receipts (seq, received_at, consent_id, receipt, prev_hash, hash) \
+                 VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(seq)
+            .bind(received)
+            .bind(*consent_id)
+            .bind(*receipt)
+            .bind(&prev)
+            .bind(&hash)
+            .execute(&mut *tx)
+            .await?;
+            seqs.push(seq);
+            prev = hash;
+        }
+        tx.commit().await?;
+        Ok(seqs)
+    }
+
+    /// Every receipt of one consent, oldest first.
+    pub async fn lookup(&self, consent_id: &str) -> Result<Vec<Row>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, received_at, consent_id, receipt, prev_hash, hash FROM receipts \
+             WHERE consent_id = $1 ORDER BY seq",
+        )
+        .bind(consent_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(row).collect()
+    }
+
+    /// Receipts received in [from_ms, to_ms), oldest first, handed one by one
+    /// to `each` so that an export of millions never sits in memory.
+    pub async fn each_between(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        mut each: impl FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<u64, StoreError> {
+        let mut rows = sqlx::query(
+            "SELECT seq, received_at, consent_id, receipt, prev_hash, hash FROM receipts \
+             WHERE received_at >= $1 AND received_at < $2 ORDER BY seq",
+        )
+        .bind(from_ms)
+        .bind(to_ms)
+        .fetch(&self.pool);
+        let mut count = 0;
+        while let Some(r) = rows.try_next().await? {
+            each(row(&r)?)?;
+            count += 1;
+        }
+        Ok(count)
+    }
+
+    /// Walks the chain from the last purge to the newest row.
+    pub async fn verify(&self) -> Result<Verdict, StoreError> {
+        let anchor = purge_anchor(&self.pool).await?;
+        let mut verdict = Verdict {
+            rows: 0,
+            anchor: anchor.clone(),
+            head: anchor,
+            broken: None,
+        };
+        let mut rows = sqlx::query(
+            "SELECT seq, received_at, consent_id, receipt, prev_hash, hash FROM receipts \
+             WHERE seq > $1 ORDER BY seq",
+        )
+        .bind(verdict.anchor.0)
+        .fetch(&self.pool);
+        while let Some(r) = rows.try_next().await? {
+            let r = row(&r)?;
+            let (expected_seq, expected_prev) = (verdict.head.0 + 1, &verdict.head.1);
+            let broken = if r.seq != expected_seq {
+                Some(Break::Missing {
+                    seq: expected_seq,
+                    next_kept: r.seq,
+                })
+            } else if &r.prev_hash != expected_prev {
+                Some(Break::Unlinked { seq: r.seq })
+            } else if link_hash(
+                &r.prev_hash,
+                r.seq,
+                r.received_ms,
+                &r.consent_id,
+                &r.receipt,
+            ) != r.hash
+            {
+                Some(Break::Edited { seq: r.seq })
+            } else {
+                match reread(&r.receipt) {
+                    Ok(receipt) if receipt.record.id == r.consent_id => None,
+                    Ok(_) => Some(Break::Unreadable {
+                        seq: r.seq,
+                        why: "its consent id is not the one in its receipt".into(),
+                    }),
+                    Err(refusal) => Some(Break::Unreadable {
+                        seq: r.seq,
+                        why: format!("{} {}", refusal.field.unwrap_or_default(), refusal.message),
+                    }),
+                }
+            };
+            if broken.is_some() {
+                verdict.broken = broken;
+                return Ok(verdict);
+            }
+            verdict.rows += 1;
+            verdict.head = (r.seq, r.hash);
+        }
+        Ok(verdict)
+    }
+
+    /// Removes every receipt received before `cutoff_ms`, keeping where the
+    /// chain of the rest starts in `purges`, so it still verifies.
+    pub async fn purge(&self, cutoff_ms: i64, now_ms: i64) -> Result<Purged, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let last_old = sqlx::query(
+            "SELECT seq, hash FROM receipts WHERE received_at < $1 ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(cutoff_ms)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(last_old) = last_old else {
+            return Ok(Purged {
+                rows: 0,
+                through_seq: 0,
+            });
+        };
+        let through_seq: i64 = last_old.try_get(0)?;
+        let through_hash: String = last_old.try_get(1)?;
+        sqlx::query(
+            "INSERT INTO purges (through_seq, through_hash, older_than, purged_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(through_seq)
+        .bind(&through_hash)
+        .bind(cutoff_ms)
+        .bind(now_ms)
+        .execute(&mut *tx)
+        .await?;
+        let deleted = sqlx::query("DELETE FROM receipts WHERE seq <= $1")
+            .bind(through_seq)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(Purged {
+            rows: deleted,
+            through_seq,
+        })
+    }
+}
+
+fn row(r: &sqlx::any::AnyRow) -> Result<Row, StoreError> {
+    Ok(Row {
+        seq: r.try_get(0)?,
+        received_ms: r.try_get(1)?,
+        consent_id: r.try_get(2)?,
+        receipt: r.try_get(3)?,
+        prev_hash: r.try_get(4)?,
+        hash: r.try_get(5)?,
+    })
+}
+
+/// The last purged row and its hash, or where every chain starts.
+async fn purge_anchor<'e, E>(db: E) -> Result<(i64, String), StoreError>
+where
+    E: Executor<'e, Database = sqlx::Any>,
+{
+    let anchor = sqlx::query(
+        "SELECT through_seq, through_hash FROM purges ORDER BY through_seq DESC LIMIT 1",
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(match anchor {
+        Some(r) => (r.try_get(0)?, r.try_get(1)?),
+        None => (0, GENESIS.to_owned()),
+    })
+}
+
+/// The newest row's seq, hash and time; after a purge that left nothing,
+/// the purge's anchor.
+async fn head(conn: &mut sqlx::AnyConnection) -> Result<(i64, String, i64), StoreError> {
+    let newest =
+        sqlx::query("SELECT seq, hash, received_at FROM receipts ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some(r) = newest {
+        return Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?));
+    }
+    let (seq, hash) = purge_anchor(&mut *conn).await?;
+    Ok((seq, hash, 0))
+}
