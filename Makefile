@@ -85,8 +85,10 @@ checker:
 	.ci/setup.sh wasm
 	wasm-pack --quiet build --release --no-pack --target web --out-dir target/checker -- --features checker
 
+# tests/receipts.rs runs against SQLite and a throwaway PostgreSQL cluster.
 test-native:
-	cargo test
+	.ci/setup.sh postgres
+	scripts/with-postgres.sh cargo test
 
 # One run per browser of wasm-pack.toml, each with only its own driver, and
 # a failure when the runner's log does not name that browser (scripts/test-wasm.sh).

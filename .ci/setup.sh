@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything `make demo` and `make test` need on a fresh machine,
 # skipping each piece that is already there. Safe to run again and again.
-# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|bench|all]
+# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|bench|postgres|all]
 # (browsers: Chromium, Firefox ESR and WebKitGTK with their drivers, and Xvfb;
 # webkit: WebKitGTK and Xvfb alone)
 set -euo pipefail
@@ -106,12 +106,20 @@ setup_webkit() {
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 
+# PostgreSQL, for the receipts service's tests against a real server
+# (scripts/with-postgres.sh starts a throwaway cluster from its binaries).
+setup_postgres() {
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then apt_install postgresql; fi
+  # The package starts a system cluster; the tests use their own.
+}
+
 case "$what" in
   wasm) setup_wasm ;;
   browsers) setup_browsers; setup_webkit ;;
   webkit) setup_webkit ;;
   e2e) setup_node ;;
   bench) setup_browsers; setup_bench ;;
-  all) setup_wasm; setup_browsers; setup_webkit; setup_node ;;
-  *) echo "usage: $0 [wasm|browsers|webkit|e2e|bench|all]" >&2; exit 2 ;;
+  postgres) setup_postgres ;;
+  all) setup_wasm; setup_browsers; setup_webkit; setup_node; setup_postgres ;;
+  *) echo "usage: $0 [wasm|browsers|webkit|e2e|bench|postgres|all]" >&2; exit 2 ;;
 esac

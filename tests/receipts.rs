@@ -1,0 +1,610 @@
+//! `biscoito receipts` as an institution runs it: the real binary, over
+//! HTTP, on SQLite and on a real PostgreSQL.
+//!
+//! PostgreSQL: `make test-native` runs these under scripts/with-postgres.sh,
+//! which starts a throwaway cluster and sets BISCOITO_TEST_POSTGRES. Without
+//! it the PostgreSQL tests fail, saying so, rather than pass untested; set
+//! BISCOITO_TEST_POSTGRES=skip to leave them out on purpose.
+#![cfg(not(target_arch = "wasm32"))]
+
+use biscoito::engine::config::Config;
+use biscoito::engine::record::{Method, Record};
+use sqlx::{Connection, Executor};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+const ORIGIN: &str = "https://www.tjvs.jus.br";
+const BEACON_TYPE: &str = "text/plain;charset=UTF-8";
+
+#[derive(Clone, Copy, Debug)]
+enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A new, empty database for one test.
+fn fresh_db(backend: Backend, name: &str) -> Option<String> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = std::env::temp_dir()
+                .join(format!("biscoito-receipts-{name}-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).unwrap();
+            Some(format!("sqlite:{}", dir.join("receipts.db").display()))
+        }
+        Backend::Postgres => {
+            let base = match std::env::var("BISCOITO_TEST_POSTGRES") {
+                Ok(url) if url == "skip" => {
+                    eprintln!("PostgreSQL left out: BISCOITO_TEST_POSTGRES=skip");
+                    return None;
+                }
+                Ok(url) => url,
+                Err(_) => panic!(
+                    "BISCOITO_TEST_POSTGRES is not set: run under scripts/with-postgres.sh \
+                     (make test-native does), or set it to skip"
+                ),
+            };
+            let db = format!("t_{name}");
+            block_on(async {
+                let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
+                conn.execute(format!("DROP DATABASE IF EXISTS {db}").as_str())
+                    .await
+                    .unwrap();
+                conn.execute(format!("CREATE DATABASE {db}").as_str())
+                    .await
+                    .unwrap();
+            });
+            let (server, _) = base.rsplit_once('/').unwrap();
+            Some(format!("{server}/{db}"))
+        }
+    }
+}
+
+fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(f)
+}
+
+/// Runs SQL on the database directly, as someone with access to it could.
+fn sql(db: &str, statement: &str) -> Result<(), String> {
+    block_on(async {
+        sqlx::any::install_default_drivers();
+        let mut conn = sqlx::AnyConnection::connect(db)
+            .await
+            .map_err(|e| e.to_string())?;
+        conn.execute(statement)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// A receipt exactly as the banner builds it.
+fn receipt(id: &str, method: Method, accepted: &[&str]) -> String {
+    let config = Config::default();
+    Record::decide(&config, accepted, method, now_ms(), id.to_owned(), "pt-BR")
+        .receipt_json("https://www.tjvs.jus.br/servicos?processo=123")
+}
+
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64
+}
+
+fn consent_id(n: usize) -> String {
+    format!("{n:032x}")
+}
+
+fn cli(db: &str, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_biscoito"))
+        .arg("receipts")
+        .args(args)
+        .args(["--db", db])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+struct Service {
+    child: Child,
+    address: SocketAddr,
+    log: Arc<Mutex<Vec<String>>>,
+}
+
+impl Service {
+    fn start(db: &str, extra: &[&str]) -> Service {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_biscoito"))
+            .args(["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db])
+            .args(extra)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let address = loop {
+            let line = lines
+                .next()
+                .expect("the service logs where it listens")
+                .unwrap();
+            log.lock().unwrap().push(line.clone());
+            let entry: serde_json::Value = serde_json::from_str(&line).unwrap();
+            if entry["fields"]["message"] == "listening" {
+                break entry["fields"]["address"]
+                    .as_str()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+            }
+        };
+        let keep = Arc::clone(&log);
+        std::thread::spawn(move || {
+            for line in lines.map_while(Result::ok) {
+                keep.lock().unwrap().push(line);
+            }
+        });
+        Service {
+            child,
+            address,
+            log,
+        }
+    }
+
+    fn request(&self, head: &str, body: &[u8]) -> (u16, String) {
+        request(self.address, head, body).expect("the service answers")
+    }
+
+    fn post(&self, headers: &[(&str, &str)], body: &str) -> (u16, String) {
+        let mut head = format!(
+            "POST /receipts HTTP/1.1\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        for (name, value) in headers {
+            head += &format!("{name}: {value}\r\n");
+        }
+        self.request(&head, body.as_bytes())
+    }
+
+    fn beacon(&self, body: &str) -> u16 {
+        self.post(&[("Content-Type", BEACON_TYPE), ("Origin", ORIGIN)], body)
+            .0
+    }
+
+    /// SIGTERM, as systemd stops it; the exit status.
+    fn stop(mut self) -> std::process::ExitStatus {
+        Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        self.child.wait().unwrap()
+    }
+
+    fn log(&self) -> String {
+        self.log.lock().unwrap().join("\n")
+    }
+}
+
+/// A test that fails half-way must not leave its service running.
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// One HTTP/1.1 exchange on its own connection; None when it could not be had.
+fn request(address: SocketAddr, head: &str, body: &[u8]) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect(address).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    let head = format!("{head}Host: {address}\r\nConnection: close\r\n\r\n");
+    stream.write_all(head.as_bytes()).ok()?;
+    // The service may answer (413) and close before a large body is all sent.
+    let _ = stream.write_all(body);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.get(9..12)?.parse().ok()?;
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    Some((status, body))
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+fn stores_what_the_banner_sends_and_proves_it(backend: Backend) {
+    let Some(db) = fresh_db(backend, "stores") else {
+        return;
+    };
+    let service = Service::start(&db, &["--allow-origin", ORIGIN]);
+    let visitor = consent_id(1);
+    for (method, accepted) in [
+        (Method::AcceptAll, &["analytics"][..]),
+        (Method::Custom, &[][..]),
+        (Method::RejectAll, &[][..]),
+    ] {
+        assert_eq!(service.beacon(&receipt(&visitor, method, accepted)), 204);
+    }
+    // Every type sendBeacon can give a string or a Blob, and none at all.
+    let other = receipt(&consent_id(2), Method::RejectAll, &[]);
+    for headers in [
+        &[("Content-Type", "application/json")][..],
+        &[("Content-Type", "application/octet-stream")][..],
+        &[][..],
+    ] {
+        assert_eq!(service.post(headers, &other).0, 204, "{headers:?}");
+    }
+    // The portal's own origin may read the answer (CORS); no other origin's
+    // request is stored.
+    let preflight = "OPTIONS /receipts HTTP/1.1\r\nOrigin: https://www.tjvs.jus.br\r\nAccess-Control-Request-Method: POST\r\n";
+    let (status, _) = service.request(preflight, b"");
+    assert_eq!(status, 200);
+    let (status, body) = service.post(
+        &[
+            ("Content-Type", BEACON_TYPE),
+            ("Origin", "https://outro.example"),
+        ],
+        &other,
+    );
+    assert_eq!(status, 403);
+    assert_eq!(json(&body)["error"], "origin-not-allowed");
+    assert!(service.stop().success());
+
+    let (code, history) = cli(&db, &["lookup", &visitor]);
+    assert_eq!(code, 0, "{history}");
+    assert!(history.contains("3 receipt(s)"), "{history}");
+    let methods: Vec<&str> = ["accept-all", "custom", "reject-all"]
+        .into_iter()
+        .filter(|m| history.contains(m))
+        .collect();
+    assert_eq!(methods.len(), 3, "{history}");
+    assert!(history.find("accept-all") < history.find("reject-all"));
+    assert!(
+        !history.contains("processo=123"),
+        "the page's query string is not kept: {history}"
+    );
+    assert_eq!(cli(&db, &["lookup", &consent_id(99)]).0, 1);
+
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 0, "{verdict}");
+    assert!(verdict.contains("6 receipt(s)"), "{verdict}");
+
+    let (code, csv) = cli(&db, &["export", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(csv.lines().filter(|l| l.contains(&visitor)).count(), 3);
+    assert!(csv.starts_with("seq,received_at,consent_id,method"));
+    let (code, lines) = cli(
+        &db,
+        &["export", "--format", "jsonl", "--from", "2000-01-01"],
+    );
+    assert_eq!(code, 0);
+    let ids: Vec<String> = lines
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| {
+            json(l)["receipt"]["record"]["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(ids.len(), 6);
+    assert!(ids[..3].iter().all(|id| *id == visitor), "{ids:?}");
+    let (_, none) = cli(&db, &["export", "--from", "2100-01-01"]);
+    assert!(none.contains("exported 0 receipt(s)"), "{none}");
+    assert_eq!(cli(&db, &["export", "--from", "ontem"]).0, 2);
+}
+
+#[test]
+fn sqlite_stores_what_the_banner_sends_and_proves_it() {
+    stores_what_the_banner_sends_and_proves_it(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_stores_what_the_banner_sends_and_proves_it() {
+    stores_what_the_banner_sends_and_proves_it(Backend::Postgres);
+}
+
+fn hostile_input_is_refused_and_the_service_stays_up(backend: Backend) {
+    let Some(db) = fresh_db(backend, "hostile") else {
+        return;
+    };
+    let service = Service::start(
+        &db,
+        &[
+            "--rate-limit",
+            "20",
+            "--client-ip-header",
+            "X-Forwarded-For",
+        ],
+    );
+    let good = receipt(&consent_id(7), Method::AcceptAll, &["analytics"]);
+    let refused = |headers: &[(&str, &str)], body: &str, status: u16, error: &str| {
+        let (got, answer) = service.post(headers, body);
+        assert_eq!(got, status, "{answer}");
+        let answer = json(&answer);
+        assert_eq!(answer["error"], error, "{answer}");
+        assert!(answer["message"].as_str().is_some_and(|m| !m.is_empty()));
+        answer
+    };
+    let beacon = [("Content-Type", BEACON_TYPE)];
+    let big = format!("{{\"page\":\"{}\"}}", "a".repeat(9000));
+    refused(&beacon, &big, 413, "body-too-large");
+    let chunked = format!("{:x}\r\n{big}\r\n0\r\n\r\n", big.len());
+    let (status, _) = service.request(
+        "POST /receipts HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Type: text/plain\r\n",
+        chunked.as_bytes(),
+    );
+    assert_eq!(status, 413);
+    let deep = "[".repeat(4000) + &"]".repeat(4000);
+    let answer = refused(&beacon, &deep, 400, "invalid-receipt");
+    assert!(answer.get("field").is_none());
+    refused(&beacon, "{\"record\":", 400, "invalid-receipt");
+    let wrong = good.replace("\"method\":\"accept-all\"", "\"method\":true");
+    assert_eq!(
+        refused(&beacon, &wrong, 400, "invalid-receipt")["field"],
+        "record.method"
+    );
+    let wrong = good.replace("\"schema\":1", "\"schema\":\"1\"");
+    assert_eq!(
+        refused(&beacon, &wrong, 400, "invalid-receipt")["field"],
+        "record.schema"
+    );
+    refused(
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &good,
+        415,
+        "unsupported-content-type",
+    );
+    refused(
+        &[("Content-Type", "text/plain;charset=ISO-8859-1")],
+        &good,
+        415,
+        "unsupported-content-type",
+    );
+    let (status, _) = service.request("GET /receipts HTTP/1.1\r\n", b"");
+    assert_eq!(status, 405);
+    let (status, _) = service.request("GET /../../etc/passwd HTTP/1.1\r\n", b"");
+    assert_eq!(status, 404);
+
+    // A flood from one address is cut at the limit; another address still gets through.
+    let flooder = [
+        ("Content-Type", BEACON_TYPE),
+        ("X-Forwarded-For", "203.0.113.7"),
+        ("User-Agent", "Mozilla/5.0 TesteBiscoito"),
+    ];
+    let statuses: Vec<u16> = (0..40).map(|_| service.post(&flooder, &good).0).collect();
+    assert!(
+        statuses.iter().filter(|s| **s == 204).count() <= 20,
+        "{statuses:?}"
+    );
+    assert!(statuses.contains(&429), "{statuses:?}");
+    let someone_else = [
+        ("Content-Type", BEACON_TYPE),
+        ("X-Forwarded-For", "198.51.100.1"),
+    ];
+    assert_eq!(service.post(&someone_else, &good).0, 204);
+    let (status, health) = service.request("GET /healthz HTTP/1.1\r\n", b"");
+    assert_eq!(
+        (status, json(&health)["status"].clone()),
+        (200, "ok".into())
+    );
+
+    // Data minimisation: neither the address nor the browser is kept or logged.
+    let stored_ok = statuses.iter().filter(|s| **s == 204).count() + 1;
+    let log = service.log();
+    assert!(service.stop().success());
+    let (code, stored) = cli(&db, &["export", "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        stored.lines().filter(|l| l.starts_with('{')).count(),
+        stored_ok
+    );
+    for kept in [&log, &stored] {
+        assert!(!kept.contains("203.0.113.7") && !kept.contains("198.51.100.1"));
+        assert!(!kept.contains("TesteBiscoito"));
+    }
+    assert_eq!(cli(&db, &["verify"]).0, 0);
+}
+
+#[test]
+fn sqlite_hostile_input_is_refused_and_the_service_stays_up() {
+    hostile_input_is_refused_and_the_service_stays_up(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_hostile_input_is_refused_and_the_service_stays_up() {
+    hostile_input_is_refused_and_the_service_stays_up(Backend::Postgres);
+}
+
+fn edits_and_deletions_break_the_chain_and_are_named(backend: Backend) {
+    let Some(db) = fresh_db(backend, "tamper") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    for n in 1..=5 {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    assert!(service.stop().success());
+    assert_eq!(cli(&db, &["verify"]).0, 0);
+
+    // The tables refuse changes outright...
+    let edit =
+        "UPDATE receipts SET receipt = replace(receipt, 'reject-all', 'accept-all') WHERE seq = 3";
+    assert!(sql(&db, edit).unwrap_err().contains("append-only"));
+    let delete = "DELETE FROM receipts WHERE seq = 2";
+    assert!(sql(&db, delete).unwrap_err().contains("purge"));
+    // ...and whoever removes that guard is still caught by the chain.
+    let unguard = match backend {
+        Backend::Sqlite => "DROP TRIGGER receipts_never_change; DROP TRIGGER receipts_leave_only_by_purge",
+        Backend::Postgres => "DROP TRIGGER receipts_never_change ON receipts; DROP TRIGGER receipts_leave_only_by_purge ON receipts",
+    };
+    sql(&db, unguard).unwrap();
+    sql(&db, edit).unwrap();
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 1);
+    assert!(verdict.contains("broken at receipt 3"), "{verdict}");
+    assert!(verdict.contains("changed after it was stored"), "{verdict}");
+
+    sql(&db, delete).unwrap();
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 1);
+    assert!(verdict.contains("broken at receipt 2"), "{verdict}");
+    assert!(verdict.contains("missing"), "{verdict}");
+}
+
+#[test]
+fn sqlite_edits_and_deletions_break_the_chain_and_are_named() {
+    edits_and_deletions_break_the_chain_and_are_named(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_edits_and_deletions_break_the_chain_and_are_named() {
+    edits_and_deletions_break_the_chain_and_are_named(Backend::Postgres);
+}
+
+fn a_purge_keeps_the_rest_verifiable(backend: Backend) {
+    let Some(db) = fresh_db(backend, "purge") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    for n in 1..=3 {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    for n in 4..=5 {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    let (code, out) = cli(&db, &["purge", "--older-than", "1s"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("removed 3 receipt(s)"), "{out}");
+    assert_eq!(cli(&db, &["lookup", &consent_id(1)]).0, 1);
+    assert_eq!(cli(&db, &["lookup", &consent_id(4)]).0, 0);
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 0, "{verdict}");
+    assert!(verdict.contains("2 receipt(s) after seq 3"), "{verdict}");
+    // The chain goes on from where the purge left it.
+    assert_eq!(
+        service.beacon(&receipt(&consent_id(6), Method::RejectAll, &[])),
+        204
+    );
+    assert!(service.stop().success());
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 0, "{verdict}");
+    assert!(verdict.contains("3 receipt(s) after seq 3"), "{verdict}");
+    // The purge log itself cannot be rewritten to hide a deletion.
+    assert!(sql(&db, "DELETE FROM purges")
+        .unwrap_err()
+        .contains("append-only"));
+    let (code, out) = cli(&db, &["purge", "--older-than", "forever"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("--older-than"), "{out}");
+}
+
+#[test]
+fn sqlite_a_purge_keeps_the_rest_verifiable() {
+    a_purge_keeps_the_rest_verifiable(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_a_purge_keeps_the_rest_verifiable() {
+    a_purge_keeps_the_rest_verifiable(Backend::Postgres);
+}
+
+fn sigterm_loses_nothing_acknowledged(backend: Backend) {
+    let Some(db) = fresh_db(backend, "sigterm") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    let address = service.address;
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let senders: Vec<_> = (0..8)
+        .map(|sender| {
+            let acknowledged = Arc::clone(&acknowledged);
+            std::thread::spawn(move || {
+                for n in 0..100 {
+                    let id = consent_id(sender * 1000 + n);
+                    let body = receipt(&id, Method::AcceptAll, &["analytics"]);
+                    let head = format!(
+                        "POST /receipts HTTP/1.1\r\nContent-Type: {BEACON_TYPE}\r\nContent-Length: {}\r\n",
+                        body.len()
+                    );
+                    match request(address, &head, body.as_bytes()) {
+                        Some((204, _)) => acknowledged.lock().unwrap().push(id),
+                        Some(_) => {}
+                        None => break, // the service is gone
+                    }
+                }
+            })
+        })
+        .collect();
+    while acknowledged.lock().unwrap().len() < 150 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert!(service.stop().success());
+    for sender in senders {
+        sender.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let (code, stored) = cli(&db, &["export", "--format", "jsonl"]);
+    assert_eq!(code, 0);
+    let stored: std::collections::HashSet<String> = stored
+        .lines()
+        .filter(|l| l.starts_with('{'))
+        .map(|l| json(l)["consentId"].as_str().unwrap().to_owned())
+        .collect();
+    let lost: Vec<&String> = acknowledged
+        .iter()
+        .filter(|id| !stored.contains(*id))
+        .collect();
+    assert!(lost.is_empty(), "acknowledged but not stored: {lost:?}");
+    assert!(acknowledged.len() >= 150);
+    assert_eq!(cli(&db, &["verify"]).0, 0);
+}
+
+#[test]
+fn sqlite_sigterm_loses_nothing_acknowledged() {
+    sigterm_loses_nothing_acknowledged(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_sigterm_loses_nothing_acknowledged() {
+    sigterm_loses_nothing_acknowledged(Backend::Postgres);
+}
+
+#[test]
+fn an_unusable_database_is_a_clear_error() {
+    let (code, out) = cli("mysql://db/receipts", &["verify"]);
+    assert_eq!(code, 2);
+    assert!(out.contains("sqlite:FILE or postgres://"), "{out}");
+    let (code, out) = cli(
+        "postgres://nobody@127.0.0.1:1/none?connect_timeout=2",
+        &["verify"],
+    );
+    assert_eq!(code, 2);
+    assert!(out.contains("biscoito receipts:"), "{out}");
+}
