@@ -147,7 +147,17 @@ pub fn preferences(config: &Config, lang: Lang, record: Option<&Record>) -> Stri
     for category in &config.categories {
         category_item(&mut h, config, lang, category, record);
     }
-    h.raw("</ul></div><div class=\"actions\">")
+    h.raw("</ul>");
+    // The id the controller's consent log files this visitor's receipts
+    // under: what they quote to ask about, or revoke, their consent.
+    if let Some(record) = record {
+        h.raw("<p class=\"consent-code\">")
+            .text(text(config, lang, Text::ConsentCode))
+            .raw(" <code id=\"bsc-consent-code\">")
+            .text(&record.id)
+            .raw("</code></p>");
+    }
+    h.raw("</div><div class=\"actions\">")
         .button("reject-all", "btn", text(config, lang, Text::RejectAll))
         .button("accept-all", "btn", text(config, lang, Text::AcceptAll))
         .button("save", "btn", text(config, lang, Text::Save))
@@ -481,6 +491,24 @@ mod tests {
         assert!(html.contains(r#"id="bsc-switch-necessary" data-category="necessary" aria-describedby="bsc-desc-necessary bsc-basis-necessary" checked disabled>"#));
         assert!(html.contains(r#"id="bsc-switch-analytics" data-category="analytics" aria-describedby="bsc-desc-analytics bsc-basis-analytics">"#));
         assert!(html.contains("Estatísticas") && html.contains("<code>_ga</code>"));
+    }
+
+    #[test]
+    fn the_dialog_shows_the_consent_code_once_there_is_a_consent() {
+        let config = Config::default();
+        assert!(!preferences(&config, Lang::PtBr, None).contains("bsc-consent-code"));
+        let record = Record::decide(
+            &config,
+            &[],
+            crate::engine::record::Method::RejectAll,
+            1,
+            "0123456789abcdef0123456789abcdef".into(),
+            "pt-BR",
+        );
+        let html = preferences(&config, Lang::En, Some(&record));
+        assert!(html.contains(
+            "Your consent code, to quote if you ask about it: <code id=\"bsc-consent-code\">0123456789abcdef0123456789abcdef</code>"
+        ));
     }
 
     #[test]
