@@ -507,7 +507,7 @@ mod tests {
         );
         let html = preferences(&config, Lang::En, Some(&record));
         assert!(html.contains(
-            "Your consent code, to quote if you ask about it: <code id=\"bsc-consent-code\">0123456789abcdef0123456789abcdef</code>"
+            "Your consent code: <code id=\"bsc-consent-code\">0123456789abcdef0123456789abcdef</code>"
         ));
     }
 

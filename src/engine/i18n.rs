@@ -211,7 +211,7 @@ fn pt_br(key: Text) -> &'static str {
         Services => "Serviços desta categoria",
         SomeServices => "Só alguns serviços desta categoria estão permitidos.",
         ServicePolicy => "Política de privacidade do serviço",
-        ConsentCode => "Código do seu consentimento, para citar se pedir informações sobre ele:",
+        ConsentCode => "Código do seu consentimento:",
     }
 }
 
@@ -250,7 +250,7 @@ fn en(key: Text) -> &'static str {
         Services => "Services in this category",
         SomeServices => "Only some services in this category are allowed.",
         ServicePolicy => "The service's privacy policy",
-        ConsentCode => "Your consent code, to quote if you ask about it:",
+        ConsentCode => "Your consent code:",
     }
 }
 
@@ -289,7 +289,7 @@ fn es(key: Text) -> &'static str {
         Services => "Servicios de esta categoría",
         SomeServices => "Solo algunos servicios de esta categoría están permitidos.",
         ServicePolicy => "Política de privacidad del servicio",
-        ConsentCode => "Código de su consentimiento, para citarlo si pregunta por él:",
+        ConsentCode => "Código de su consentimiento:",
     }
 }
 

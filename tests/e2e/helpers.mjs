@@ -13,10 +13,11 @@ const GOOGLE = /(^|\.)(google|googletagmanager|google-analytics|doubleclick|goog
 
 /**
  * The server and a browser; `launch` adds to Playwright's launch options,
- * and its `extraArgs` to Chromium's command line.
+ * and its `extraArgs` to Chromium's command line. `server` holds the
+ * server's options (server.mjs), which may be set later.
  */
-export async function start({ extraArgs = [], ...launch } = {}) {
-  const { server, port } = await serve(0);
+export async function start({ extraArgs = [], server: serverOptions = {}, ...launch } = {}) {
+  const { server, port } = await serve(0, serverOptions);
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], ...launch });
   return {
     base: `http://localhost:${port}`,

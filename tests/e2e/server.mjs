@@ -9,7 +9,9 @@
 // --host-resolver-rules) play other sites: they are served from
 // www/terceiros/. /scan-hostil/ answers the scanner's hostile cases, and
 // /scan-bench/pagina-N.html is a 40-page portal made up on the fly, to time
-// a scan by (bench/scan.mjs).
+// a scan by (bench/scan.mjs). POST /recibos goes to the receipts service
+// given as `receipts` (its base URL; BISCOITO_RECEIPTS when run as a
+// program), as a portal's reverse proxy would send it (docs/receipts.md).
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
@@ -74,10 +76,31 @@ function hostile(url, req, res) {
   return false;
 }
 
-export function serve(port = 0) {
+/** Relays a receipt to the receipts service, headers and answer as they are. */
+async function relayReceipt(req, res, receipts) {
+  if (!receipts) {
+    res.writeHead(503, { "content-type": "application/json" })
+      .end('{"error":"no-receipts-service","message":"this test server was started without one"}');
+    return;
+  }
+  const chunks = [];
+  for await (const chunk of req) chunks.push(chunk);
+  const headers = {};
+  for (const name of ["content-type", "origin"]) if (req.headers[name]) headers[name] = req.headers[name];
+  try {
+    const answer = await fetch(new URL("/receipts", receipts), { method: req.method, headers, body: req.method === "POST" ? Buffer.concat(chunks) : undefined });
+    res.writeHead(answer.status, { "content-type": answer.headers.get("content-type") || "text/plain" }).end(Buffer.from(await answer.arrayBuffer()));
+  } catch (e) {
+    res.writeHead(502, { "content-type": "application/json" }).end(JSON.stringify({ error: "receipts-service-unreachable", message: String(e) }));
+  }
+}
+
+/** `options.receipts` is read at each request: a test may start the service after the server. */
+export function serve(port = 0, options = {}) {
   const cspReports = [];
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
+    if (url.pathname === "/recibos") return relayReceipt(req, res, options.receipts);
     if (url.pathname === "/csp-report") {
       let body = "";
       for await (const chunk of req) body += chunk;
@@ -124,6 +147,6 @@ export function serve(port = 0) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { port } = await serve(Number(process.argv[2] || 8080));
+  const { port } = await serve(Number(process.argv[2] || 8080), { receipts: process.env.BISCOITO_RECEIPTS || null });
   console.log(`http://localhost:${port}/`);
 }
