@@ -14,7 +14,7 @@ PORT ?= 8080
 # The wasm features rustc enables by default for wasm32-unknown-unknown.
 WASM_FEATURES := --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue
 
-.PHONY: setup dist checker release size demo test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench bench-back-forward bench-scan
+.PHONY: setup dist checker release size demo receipts-lookup receipts-verify bench-receipts test test-native test-wasm test-e2e lint pkg clean docs test-fuzz test-model bench bench-back-forward bench-scan
 
 setup:
 	.ci/setup.sh all
@@ -72,10 +72,24 @@ size:
 	printf 'dist/ total gzipped: %d bytes (budget %d)\n' $$total $(BUDGET); \
 	if [ $$total -gt $(BUDGET) ]; then echo "dist/ is over the budget in wasm-pack.toml" >&2; exit 1; fi
 
+# The demo portals send their receipts to /recibos, which the server relays
+# to `biscoito receipts serve` on RECEIPTS_DB, as a portal's reverse proxy
+# would; `make receipts-lookup ID=…` and `make receipts-verify` read it.
+RECEIPTS_PORT ?= 8787
+RECEIPTS_DB ?= sqlite:target/demo-receipts.db
 demo: dist checker
 	.ci/setup.sh e2e
-	@echo "Serving the demo portals on http://localhost:$(PORT)/ (Ctrl+C to stop)"
-	node tests/e2e/server.mjs $(PORT)
+	cargo build --quiet --bin biscoito
+	@echo "Serving the demo portals on http://localhost:$(PORT)/ and the consent log on 127.0.0.1:$(RECEIPTS_PORT) ($(RECEIPTS_DB)) (Ctrl+C to stop)"
+	@target/debug/biscoito receipts serve --listen 127.0.0.1:$(RECEIPTS_PORT) --db $(RECEIPTS_DB) \
+	  --allow-origin http://localhost:$(PORT) --allow-origin http://127.0.0.1:$(PORT) & receipts=$$!; \
+	  trap 'kill $$receipts 2>/dev/null; wait $$receipts' EXIT INT TERM; \
+	  BISCOITO_RECEIPTS=http://127.0.0.1:$(RECEIPTS_PORT) node tests/e2e/server.mjs $(PORT)
+
+receipts-lookup:
+	@target/debug/biscoito receipts lookup $(ID) --db $(RECEIPTS_DB)
+receipts-verify:
+	@target/debug/biscoito receipts verify --db $(RECEIPTS_DB)
 
 test: setup lint test-native test-wasm dist checker pkg test-e2e
 

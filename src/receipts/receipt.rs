@@ -238,6 +238,34 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_schema_names_what_the_engine_writes() {
+        use crate::engine::config::LEGAL_BASIS_NAMES;
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../docs/receipt.schema.json")).unwrap();
+        let record = &schema["properties"]["record"];
+        let names = |v: &serde_json::Value| -> Vec<String> {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|n| n.as_str().unwrap().to_owned())
+                .collect()
+        };
+        let bases = names(&record["properties"]["legalBasis"]["additionalProperties"]["enum"]);
+        assert_eq!(bases, LEGAL_BASIS_NAMES);
+        let methods = names(&record["properties"]["method"]["enum"]);
+        assert_eq!(methods, ["accept-all", "reject-all", "custom", "gpc"]);
+        // Every key the engine writes is documented, and the required ones are always written.
+        let sent: serde_json::Value = serde_json::from_str(SENT).unwrap();
+        for key in sent["record"].as_object().unwrap().keys() {
+            assert!(record["properties"].get(key).is_some(), "{key} undocumented");
+        }
+        for key in names(&record["required"]) {
+            assert!(sent["record"].get(&key).is_some(), "{key} required but not sent");
+        }
+        assert_eq!(schema["properties"]["page"]["maxLength"], MAX_PAGE_CHARS);
+    }
+
+    #[test]
     fn each_link_depends_on_every_stored_part_and_on_the_link_before() {
         let base = link_hash(GENESIS, 1, 5, "id", "{}");
         assert_eq!(base.len(), 64);

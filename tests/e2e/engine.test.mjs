@@ -2,7 +2,11 @@
 // a choice made in another tab.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import Ajv2020 from "ajv/dist/2020.js";
 import { start, visitor, ready } from "./helpers.mjs";
+
+const receiptSchema = JSON.parse(readFileSync(new URL("../../docs/receipt.schema.json", import.meta.url)));
 
 let env;
 before(async () => { env = await start(); });
@@ -25,6 +29,10 @@ test("each decision is sent as a receipt without the query string, and mirrored 
   assert.equal(receipts[0].record.id, receipts[1].record.id);
   assert.equal(receipts[0].page, env.base + "/test/receipts.html");
   assert.ok(!JSON.stringify(receipts).includes("12345678900"));
+  // What the banner sends is what docs/receipt.schema.json documents.
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  const valid = ajv.compile(receiptSchema);
+  for (const receipt of receipts) assert.ok(valid(receipt), ajv.errorsText(valid.errors));
   const mirror = (await context.cookies()).find((c) => c.name === "consent_mirror");
   assert.ok(mirror, "mirror cookie written");
   assert.equal(mirror.sameSite, "Lax");
