@@ -86,6 +86,15 @@ demo: dist checker
 	  trap 'kill $$receipts 2>/dev/null; wait $$receipts' EXIT INT TERM; \
 	  BISCOITO_RECEIPTS=http://127.0.0.1:$(RECEIPTS_PORT) node tests/e2e/server.mjs $(PORT)
 
+# Not part of `make test`: receipts a second and p50/p99 on SQLite and on a
+# throwaway PostgreSQL, then 10 000 receipts with a SIGKILL part-way
+# (bench/receipts.mjs; figures in docs/receipts.md).
+bench-receipts:
+	.ci/setup.sh postgres
+	.ci/setup.sh e2e
+	cargo build --quiet --profile native-release --bin biscoito
+	scripts/with-postgres.sh node bench/receipts.mjs
+
 receipts-lookup:
 	@target/debug/biscoito receipts lookup $(ID) --db $(RECEIPTS_DB)
 receipts-verify:

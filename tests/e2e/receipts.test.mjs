@@ -67,7 +67,7 @@ test("a visitor's choices on the portal arrive, are found by the code the dialog
   await page.goto(env.base + "/tribunal/?processo=0001234-56.2026#andamento");
   await ready(page);
   await page.getByRole("button", { name: "Aceitar todos" }).click();
-  await page.getByRole("button", { name: "Preferências de cookies" }).click();
+  await page.getByRole("button", { name: "Preferências de cookies" }).first().click();
   const code = page.locator("#bsc-consent-code");
   assert.match(await code.textContent(), /^[0-9a-f]{32}$/);
   const id = await code.textContent();
@@ -78,9 +78,12 @@ test("a visitor's choices on the portal arrive, are found by the code the dialog
   assert.equal(await page.evaluate(() => String(document.getSelection())), id);
 
   // Change of mind: YouTube only, then everything refused.
-  await page.getByRole("switch", { name: /YouTube/ }).check();
+  await page.getByText("Serviços desta categoria").last().click(); // the videos
+  await page.getByRole("switch", { name: /^Estatísticas/ }).uncheck();
+  await page.getByRole("switch", { name: /^Vimeo/ }).uncheck();
+  assert.ok(await page.getByRole("switch", { name: /^YouTube/ }).isChecked());
   await page.getByRole("button", { name: "Salvar minhas escolhas" }).click();
-  await page.getByRole("button", { name: "Preferências de cookies" }).click();
+  await page.getByRole("button", { name: "Preferências de cookies" }).first().click();
   await page.getByRole("button", { name: "Rejeitar todos" }).click();
 
   const history = await receiptsOf(id, 3);
