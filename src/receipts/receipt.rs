@@ -257,10 +257,16 @@ mod tests {
         // Every key the engine writes is documented, and the required ones are always written.
         let sent: serde_json::Value = serde_json::from_str(SENT).unwrap();
         for key in sent["record"].as_object().unwrap().keys() {
-            assert!(record["properties"].get(key).is_some(), "{key} undocumented");
+            assert!(
+                record["properties"].get(key).is_some(),
+                "{key} undocumented"
+            );
         }
         for key in names(&record["required"]) {
-            assert!(sent["record"].get(&key).is_some(), "{key} required but not sent");
+            assert!(
+                sent["record"].get(&key).is_some(),
+                "{key} required but not sent"
+            );
         }
         assert_eq!(schema["properties"]["page"]["maxLength"], MAX_PAGE_CHARS);
     }
