@@ -807,7 +807,10 @@ fn check_url(f: &mut Fields, key: &str, url: &str) -> Option<String> {
     }
 }
 
-fn is_identifier(s: &str, max: usize) -> bool {
+/// A category's or service's id: lowercase letters, digits, `-` and `_`.
+pub const MAX_ID_LEN: usize = 32;
+
+pub fn is_identifier(s: &str, max: usize) -> bool {
     !s.is_empty()
         && s.len() <= max
         && s.bytes()
@@ -879,7 +882,7 @@ fn read_categories(value: &Value, path: &str, problems: &mut Vec<Problem>) -> Ve
             legal_basis: LegalBasis::Consent,
         };
         match f.string("id") {
-            Some(id) if is_identifier(id, 32) => {
+            Some(id) if is_identifier(id, MAX_ID_LEN) => {
                 if categories.iter().any(|c| c.id == id) {
                     f.report("id", "repeats the id of an earlier category");
                 } else if categories
@@ -1006,7 +1009,7 @@ fn read_service(
                 None => f.report("title", "is missing"),
             }
             let id_given = match f.string("id") {
-                Some(id) if is_identifier(id, 32) => {
+                Some(id) if is_identifier(id, MAX_ID_LEN) => {
                     service.id = id.to_owned();
                     true
                 }

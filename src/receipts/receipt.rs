@@ -1,6 +1,7 @@
 //! What a banner sends to `receiptUrl`, read with the engine's own record
 //! reader, and the hash that chains each stored receipt to the one before.
 
+use crate::engine::config::{is_identifier, MAX_ID_LEN};
 use crate::engine::json::{self, Value};
 use crate::engine::record::{strip_query, Record};
 use sha2::{Digest, Sha256};
@@ -66,6 +67,29 @@ impl Receipt {
                 .map_err(|bad| Refusal::at(&format!("record.{}", bad.field), bad.expected()))?,
             Some(_) => return Err(Refusal::at("record", "must be an object")),
         };
+        // What a banner makes: anything else could only come from another
+        // client, and would reach the spreadsheets exports are opened in.
+        if !record
+            .id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+            || !record.id.starts_with(|c: char| c.is_ascii_alphanumeric())
+        {
+            return Err(Refusal::at(
+                "record.id",
+                "must be letters and digits (a banner sends 32 hexadecimal characters)",
+            ));
+        }
+        let keys = "keys must be category or service ids: lowercase letters, digits, - and _";
+        if !all_ids(&record.decisions) {
+            return Err(Refusal::at("record.decisions", keys));
+        }
+        if !all_ids(record.services.as_deref().unwrap_or_default()) {
+            return Err(Refusal::at("record.services", keys));
+        }
+        if !all_ids(&record.legal_bases) {
+            return Err(Refusal::at("record.legalBasis", keys));
+        }
         if record.decisions.is_empty() {
             return Err(Refusal::at(
                 "record.decisions",
@@ -124,6 +148,10 @@ impl Receipt {
     pub fn to_json(&self) -> String {
         self.record.receipt_json(&self.page)
     }
+}
+
+fn all_ids<V>(entries: &[(String, V)]) -> bool {
+    entries.iter().all(|(id, _)| is_identifier(id, MAX_ID_LEN))
 }
 
 /// One link of the chain: everything stored in a row but the hashes,
@@ -210,6 +238,22 @@ mod tests {
                 "record.language",
             ),
             (r#"{"page":"https://x.gov.br/"}"#.to_owned(), "record"),
+            (
+                SENT.replace("\"id\":\"0123", "\"id\":\"=cmd|0123"),
+                "record.id",
+            ),
+            (
+                SENT.replace("\"analytics\":false", "\"=1+1\":false"),
+                "record.decisions",
+            ),
+            (
+                SENT.replace("\"services\":{}", "\"services\":{\"A B\":true}"),
+                "record.services",
+            ),
+            (
+                SENT.replace("\"analytics\":\"consent\"", "\"@x\":\"consent\""),
+                "record.legalBasis",
+            ),
         ];
         for (body, field) in cases {
             let refusal = Receipt::parse(body.as_bytes()).unwrap_err();
