@@ -193,6 +193,8 @@ pkg: dist
 	wasm-bindgen --target web --out-dir pkg $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	$(call shrink,pkg/biscoito_bg.wasm,$(DIST_BUILD)/pkg-optimized.wasm,pkg/biscoito_bg.wasm,pkg/biscoito.js)
 	rm pkg/biscoito_bg.wasm.d.ts
+	cp src/browser/start.js pkg/index.js
+	cp src/browser/start.d.ts pkg/index.d.ts
 	cp dist/biscoito.js dist/biscoito_bg.wasm pkg/dist/
 	cp README.md LICENSE-MIT LICENSE-APACHE docs/biscoito.schema.json pkg/
 	node scripts/npm-package.mjs Cargo.toml pkg/package.json

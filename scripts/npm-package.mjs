@@ -1,6 +1,7 @@
 // Writes pkg/package.json from Cargo.toml's [package] table: the ES module
-// wasm-bindgen made for bundlers, and the drop-in script under dist/ (what
-// unpkg and jsdelivr serve), the licences and the schema.
+// for bundlers (start() in index.js, around the module wasm-bindgen made),
+// the drop-in script under dist/ (what unpkg and jsdelivr serve), the
+// licences and the schema.
 // Usage: node scripts/npm-package.mjs Cargo.toml pkg/package.json
 import { readFileSync, writeFileSync } from "node:fs";
 
@@ -20,9 +21,11 @@ const pkg = {
   version: field("version"),
   license: field("license"),
   repository: { type: "git", url: field("repository") },
-  files: ["biscoito_bg.wasm", "biscoito.js", "biscoito.d.ts", "LICENSE-APACHE", "LICENSE-MIT", "dist/", "biscoito.schema.json"],
-  main: "biscoito.js",
-  types: "biscoito.d.ts",
+  files: ["index.js", "index.d.ts", "biscoito_bg.wasm", "biscoito.js", "biscoito.d.ts", "LICENSE-APACHE", "LICENSE-MIT", "dist/", "biscoito.schema.json"],
+  // index.js: start() around wasm-bindgen's module (src/browser/start.js).
+  main: "index.js",
+  module: "index.js",
+  types: "index.d.ts",
   sideEffects: ["./snippets/*"],
   keywords: field("keywords"),
   unpkg: "dist/biscoito.js",
