@@ -63,6 +63,19 @@ setup_node() {
   fi
 }
 
+# The tiny bundled apps of tests/apps/ (apps.test.mjs): their bundlers, pinned.
+# The test itself installs the freshly packed Biscoito into each.
+setup_apps() {
+  local app
+  for app in tests/apps/*/; do
+    if [ ! -d "$app/node_modules" ] || [ "$app/package-lock.json" -nt "$app/node_modules" ]; then
+      say "installing the bundler of $app"
+      (cd "$app" && npm ci --no-audit --no-fund --loglevel=error)
+      touch "$app/node_modules"
+    fi
+  done
+}
+
 # The bench's own packages: the consent managers it compares, pinned.
 setup_bench() {
   if [ ! -d bench/node_modules ] || [ bench/package-lock.json -nt bench/node_modules ]; then
@@ -117,9 +130,9 @@ case "$what" in
   wasm) setup_wasm ;;
   browsers) setup_browsers; setup_webkit ;;
   webkit) setup_webkit ;;
-  e2e) setup_node ;;
+  e2e) setup_node; setup_apps ;;
   bench) setup_browsers; setup_bench ;;
   postgres) setup_postgres ;;
-  all) setup_wasm; setup_browsers; setup_webkit; setup_node; setup_postgres ;;
+  all) setup_wasm; setup_browsers; setup_webkit; setup_node; setup_apps; setup_postgres ;;
   *) echo "usage: $0 [wasm|browsers|webkit|e2e|bench|postgres|all]" >&2; exit 2 ;;
 esac
