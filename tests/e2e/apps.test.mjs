@@ -1,7 +1,8 @@
 // Biscoito in bundled apps, as an app team gets it: the package from
 // `make pkg`, packed with `npm pack` and installed as a tarball into the
-// tiny apps of tests/apps/ (Vite, webpack 5; bundlers pinned in their
-// package-lock.json), built, served, and visited: the banner, the exact
+// tiny apps of tests/apps/ (Vite with plain JavaScript, React and Vue pages;
+// webpack 5; bundlers and frameworks pinned in their package-lock.json),
+// built, served, and visited: the banner, the exact
 // outside requests before consent (none), analytics after "Aceitar todos",
 // a gated embed added by a route change held back, and revocation.
 import { test, before, after } from "node:test";
@@ -29,8 +30,13 @@ after(async () => {
   rmSync(packDir, { recursive: true, force: true });
 });
 
-/** Installs the tarball into tests/apps/<name> (its bundler already there: .ci/setup.sh) and builds it. */
+const built = new Map();
+/** Installs the tarball into tests/apps/<name> (its bundler already there: .ci/setup.sh) and builds it, once. */
 function build(name) {
+  if (!built.has(name)) built.set(name, buildNow(name));
+  return built.get(name);
+}
+function buildNow(name) {
   const dir = join(root, "tests", "apps", name);
   execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: dir, stdio: "pipe" });
   execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: "pipe" });
@@ -41,7 +47,7 @@ function build(name) {
 function serveApp(dir) {
   const server = createServer((req, res) => {
     const path = new URL(req.url, "http://x").pathname;
-    const file = join(dir, normalize(path === "/" ? "/index.html" : path));
+    const file = join(dir, normalize(path.endsWith("/") ? path + "index.html" : path));
     try {
       res.writeHead(200, { "content-type": TYPES[extname(file)] || "application/octet-stream" }).end(readFileSync(file));
     } catch {
@@ -51,12 +57,12 @@ function serveApp(dir) {
   return new Promise((done) => server.listen(0, "127.0.0.1", () => done({ server, base: `http://127.0.0.1:${server.address().port}` })));
 }
 
-for (const app of ["vite", "webpack"]) {
-  test(`a ${app} app built from the packed package: banner, nothing before consent, analytics after Aceitar, revocation`, async () => {
+for (const [app, path, kind] of [["vite", "/", "plain"], ["vite", "/react/", "React"], ["vite", "/vue/", "Vue"], ["webpack", "/", "plain"]]) {
+  test(`a ${kind} ${app} app built from the packed package: banner, nothing before consent, analytics after Aceitar, revocation`, async () => {
     const { server, base } = await serveApp(build(app));
     try {
       const { context, page, google, outside, consoleLines } = await visitor(env);
-      await page.goto(base + "/");
+      await page.goto(base + path);
       const accept = page.getByRole("button", { name: "Aceitar todos" });
       await accept.waitFor();
       assert.ok(await page.getByRole("button", { name: "Rejeitar todos" }).isVisible());
