@@ -1,7 +1,8 @@
 // Biscoito in bundled apps, as an app team gets it: the package from
 // `make pkg`, packed with `npm pack` and installed as a tarball into the
 // tiny apps of tests/apps/ (Vite with plain JavaScript, React and Vue pages;
-// webpack 5; bundlers and frameworks pinned in their package-lock.json),
+// webpack 5; Next.js's app router, whose build renders the pages in Node,
+// importing the package without a DOM; all pinned in their package-lock.json),
 // built, served, and visited: the banner, the exact
 // outside requests before consent (none), analytics after "Aceitar todos",
 // a gated embed added by a route change held back, and revocation.
@@ -39,7 +40,7 @@ function build(name) {
 function buildNow(name) {
   const dir = join(root, "tests", "apps", name);
   execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: dir, stdio: "pipe" });
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: "pipe" });
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: "pipe", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   return join(dir, "dist");
 }
 
@@ -57,7 +58,7 @@ function serveApp(dir) {
   return new Promise((done) => server.listen(0, "127.0.0.1", () => done({ server, base: `http://127.0.0.1:${server.address().port}` })));
 }
 
-for (const [app, path, kind] of [["vite", "/", "plain"], ["vite", "/react/", "React"], ["vite", "/vue/", "Vue"], ["webpack", "/", "plain"]]) {
+for (const [app, path, kind] of [["vite", "/", "plain"], ["vite", "/react/", "React"], ["vite", "/vue/", "Vue"], ["webpack", "/", "plain"], ["next", "/", "Next.js"]]) {
   test(`a ${kind} ${app} app built from the packed package: banner, nothing before consent, analytics after Aceitar, revocation`, async () => {
     const { server, base } = await serveApp(build(app));
     try {
