@@ -2,7 +2,8 @@
 // `make pkg`, packed with `npm pack` and installed as a tarball into the
 // tiny apps of tests/apps/ (Vite with plain JavaScript, React and Vue pages;
 // webpack 5; Next.js's app router, whose build renders the pages in Node,
-// importing the package without a DOM; all pinned in their package-lock.json),
+// importing the package without a DOM; Angular; all pinned in their
+// package-lock.json),
 // built, served, and visited: the banner, the exact
 // outside requests before consent (none), analytics after "Aceitar todos",
 // a gated embed added by a route change held back, and revocation.
@@ -40,7 +41,7 @@ function build(name) {
 function buildNow(name) {
   const dir = join(root, "tests", "apps", name);
   execFileSync("npm", ["install", "--no-save", "--no-audit", "--no-fund", "--loglevel=error", tarball], { cwd: dir, stdio: "pipe" });
-  execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: "pipe", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: dir, stdio: "pipe", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", NG_CLI_ANALYTICS: "false" } });
   return join(dir, "dist");
 }
 
@@ -58,7 +59,7 @@ function serveApp(dir) {
   return new Promise((done) => server.listen(0, "127.0.0.1", () => done({ server, base: `http://127.0.0.1:${server.address().port}` })));
 }
 
-for (const [app, path, kind] of [["vite", "/", "plain"], ["vite", "/react/", "React"], ["vite", "/vue/", "Vue"], ["webpack", "/", "plain"], ["next", "/", "Next.js"]]) {
+for (const [app, path, kind] of [["vite", "/", "plain"], ["vite", "/react/", "React"], ["vite", "/vue/", "Vue"], ["webpack", "/", "plain"], ["next", "/", "Next.js"], ["angular", "/", "Angular"]]) {
   test(`a ${kind} ${app} app built from the packed package: banner, nothing before consent, analytics after Aceitar, revocation`, async () => {
     const { server, base } = await serveApp(build(app));
     try {
