@@ -84,7 +84,10 @@ export async function axeViolations(page) {
   return page.evaluate(async () => {
     // Judge what stays on screen: the banner and dialog fade in for 0.2 s,
     // and a busy machine can run axe mid-fade, against colours not yet opaque.
-    await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));
+    // document.getAnimations() does not reach into shadow trees (where the
+    // banner is), so each open shadow root is asked too.
+    const roots = [document, ...[...document.querySelectorAll("*")].map((e) => e.shadowRoot).filter(Boolean)];
+    await Promise.all(roots.flatMap((root) => root.getAnimations()).map((a) => a.finished.catch(() => undefined)));
     const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
     return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
   });
