@@ -18,6 +18,8 @@ use crate::engine::record::Method;
 
 thread_local! {
     static PAGE_LISTENERS: RefCell<bool> = const { RefCell::new(false) };
+    /// The last input was a press of a pointer (mouse, finger, pen), not a key.
+    static POINTER_INPUT: RefCell<bool> = const { RefCell::new(false) };
 }
 
 pub(super) fn record_object(record: Option<&Record>) -> JsValue {
@@ -349,11 +351,27 @@ pub(super) fn wire_page_once(window: &Window, document: &Document) {
     on_click.forget();
     // Keyboard focus must never land on page content hidden under the banner
     // (WCAG 2.4.11); the spacer guarantees there is room to scroll it clear.
+    // Not focus from a pointer: a press of the mouse or a finger focuses a
+    // button or link before it is released, and scrolling it away then sent
+    // the release elsewhere, so a control partly under the banner lost its
+    // click. (Not `:focus-visible`: a focusin names the host of a shadow root
+    // that holds the focus, and a host never matches it.)
+    let on_input = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        POINTER_INPUT.with(|pointer| pointer.replace(event.type_() == "pointerdown"));
+    });
+    for kind in ["pointerdown", "keydown"] {
+        let _ = document.add_event_listener_with_callback_and_bool(
+            kind,
+            on_input.as_ref().unchecked_ref(),
+            true,
+        );
+    }
+    on_input.forget();
     let on_focus = Closure::<dyn Fn(Event)>::new(|event: Event| {
         let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
             return;
         };
-        if target.id() == ui::HOST_ID {
+        if target.id() == ui::HOST_ID || POINTER_INPUT.with(|pointer| *pointer.borrow()) {
             return;
         }
         let covered = with_app(|app| app.ui.as_ref().and_then(|ui| ui.covering(&target))).flatten();

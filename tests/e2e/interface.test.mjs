@@ -105,6 +105,40 @@ for (const layout of LAYOUTS) {
   });
 }
 
+test("a page control partly under the banner takes a click at once; keyboard focus on it still scrolls it clear", async () => {
+  // At 640×480 the banner covers the lower part of the first video's
+  // "allow" button on the test page; its upper part is clear.
+  const { context, page } = await visitor(env, { viewport: { width: 640, height: 480 } });
+  await page.goto(env.base + "/test/model.html?rev=1&gpc=0&blocked=0");
+  await ready(page);
+  const allow = page.locator(".biscoito-placeholder:has(+ iframe[data-service=youtube]) [data-action=allow]");
+  const bannerTop = () => page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelector(".banner").getBoundingClientRect().top);
+  const box = await allow.boundingBox();
+  const top = await bannerTop();
+  assert.ok(box.y < top && box.y + box.height > top, `the button ${JSON.stringify(box)} straddles the banner's top edge (${top})`);
+  // Keyboard: focus lands on it and it is scrolled out from under the banner (WCAG 2.4.11).
+  await page.keyboard.press("Tab");
+  let focused = "";
+  for (let i = 0; i < 10 && focused !== "allow"; i++) {
+    focused = await allow.evaluate((b) => (b.getRootNode().activeElement === b ? "allow" : ""));
+    if (focused !== "allow") await page.keyboard.press("Tab");
+  }
+  assert.equal(focused, "allow", "the button is reached by Tab");
+  const moved = await allow.boundingBox();
+  assert.ok(moved.y + moved.height <= (await bannerTop()), `focused by keyboard, ${JSON.stringify(moved)} is clear of the banner`);
+  await context.close();
+  // Mouse: pressed where it shows, it is not scrolled away before the release, and the click counts.
+  const second = await visitor(env, { viewport: { width: 640, height: 480 } });
+  await second.page.goto(env.base + "/test/model.html?rev=1&gpc=0&blocked=0");
+  await ready(second.page);
+  // Just above the banner: where a scroll that clears the button's whole box would move it from.
+  const visible = await second.page.locator(".biscoito-placeholder:has(+ iframe[data-service=youtube]) [data-action=allow]").boundingBox();
+  await second.page.mouse.click(visible.x + visible.width / 2, (await second.page.evaluate(() => document.getElementById("biscoito").shadowRoot.querySelector(".banner").getBoundingClientRect().top)) - 4);
+  await second.page.waitForFunction(() => Biscoito.consent()?.services.youtube === true, null, { timeout: 3000 })
+    .catch(() => assert.fail("one click on the visible part of the button allowed nothing"));
+  await second.context.close();
+});
+
 test("the banner carries its own lang when it differs from the page's", async () => {
   const { context, page } = await visitor(env);
   await page.goto(env.base + "/");
