@@ -8,6 +8,7 @@
 //   BISCOITO_SEED=1234      replay a seed
 //   BISCOITO_SESSIONS=2000  long mode (default: 30, what make test runs)
 //   BISCOITO_PARALLEL=3     sessions at once (default 2)
+//   BISCOITO_VIEWPORT=360x640  every session in that viewport (default: drawn)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { start } from "./helpers.mjs";
@@ -49,9 +50,17 @@ const ACTIONS = ["visit", "visit", "accept", "reject", "custom", "custom", "revo
 // The video services of www/test/model.html, and the host each loads from.
 const SERVICES = { youtube: "www.youtube-nocookie.com", vimeo: "player.vimeo.com" };
 
-function drawSession(rnd) {
-  const pick = (list) => list[Math.floor(rnd() * list.length)];
-  const steps = [{ action: "visit" }];
+// Each session runs in a viewport drawn for it: a desktop, the small window
+// in which a press on a control half under the banner was once lost, a
+// phone, and the 320 px of WCAG's reflow, where the banner covers the most.
+const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 640, height: 480 }, { width: 360, height: 640 }, { width: 320, height: 568 }];
+const VIEWPORT = process.env.BISCOITO_VIEWPORT?.split("x").map(Number);
+
+function drawSession(rnd, rndViewport) {
+  const pick = (list, from = rnd) => list[Math.floor(from() * list.length)];
+  // From a stream of its own, so a seed draws the same steps as before viewports were drawn.
+  const viewport = VIEWPORT ? { width: VIEWPORT[0], height: VIEWPORT[1] } : pick(VIEWPORTS, rndViewport);
+  const steps = [{ action: "visit", viewport }];
   for (let i = 1; i < STEPS; i++) {
     const action = pick(ACTIONS);
     const step = { action };
@@ -88,7 +97,7 @@ const choiceOf = (on) => ("videos" in on ? { analytics: on.analytics, youtube: o
 const LANE_SESSIONS = 40;
 
 async function openLane() {
-  const context = await env.browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const context = await env.browser.newContext({ viewport: VIEWPORTS[0] });
   await context.addInitScript(SIGNALS);
   const lane = { context, page: null, navigations: 0, requests: [], errors: [], sessions: 0 };
   await context.route((url) => url.hostname !== "127.0.0.1" && url.hostname !== "localhost", (route) => {
@@ -130,6 +139,8 @@ async function wipe(lane) {
 async function runSession(steps, lane) {
   await wipe(lane);
   const { context, page } = lane;
+  // Sequences recorded before viewports were drawn ran on a desktop.
+  await page.setViewportSize(steps[0].viewport ?? VIEWPORTS[0]);
   const requests = lane.requests;
   const errors = lane.errors;
 
@@ -444,6 +455,10 @@ const REGRESSIONS = [
   // analytics cookies that page had set, because its own record, none,
   // had not changed.
   [{ action: "visit" }, { action: "corruptStorage" }, { action: "toggleBlocked" }, { action: "away", there: "accept" }],
+  // Biscoito (before 84491b2): at 640x480 the press on the video's allow
+  // button, half under the banner, focused it, the focus scroll moved it,
+  // and the release missed it: the click was lost.
+  [{ action: "visit", viewport: { width: 640, height: 480 } }, { action: "allowEmbed", service: "youtube" }],
 ];
 
 test("sequences that once failed agree with the consent model", async () => {
@@ -461,8 +476,9 @@ test("sequences that once failed agree with the consent model", async () => {
 test(`${SESSIONS} random sessions of ${STEPS} steps agree with the consent model (seed ${SEED})`, async () => {
   console.log(`# model seed ${SEED} (replay: BISCOITO_SEED=${SEED} BISCOITO_SESSIONS=${SESSIONS}), ${PARALLEL} at a time`);
   const rnd = random(SEED);
+  const rndViewport = random(SEED ^ 0x9e3779b9);
   // Drawn up front, so a seed means the same sessions however many run at once.
-  const sessions = Array.from({ length: SESSIONS }, () => drawSession(rnd));
+  const sessions = Array.from({ length: SESSIONS }, () => drawSession(rnd, rndViewport));
   const started = Date.now();
   let next = 0;
   let firstFailure = null;
