@@ -54,12 +54,19 @@ const SERVICES = { youtube: "www.youtube-nocookie.com", vimeo: "player.vimeo.com
 // in which a press on a control half under the banner was once lost, a
 // phone, and the 320 px of WCAG's reflow, where the banner covers the most.
 const VIEWPORTS = [{ width: 1280, height: 800 }, { width: 640, height: 480 }, { width: 360, height: 640 }, { width: 320, height: 568 }];
-const VIEWPORT = process.env.BISCOITO_VIEWPORT?.split("x").map(Number);
+/** BISCOITO_VIEWPORT as { width, height }, or null; a malformed one stops the run. */
+function forcedViewport(text) {
+  if (!text) return null;
+  const size = /^(\d+)x(\d+)$/.exec(text);
+  if (!size) throw new Error(`BISCOITO_VIEWPORT must be WIDTHxHEIGHT in CSS pixels (like 360x640), not "${text}"`);
+  return { width: Number(size[1]), height: Number(size[2]) };
+}
+const FORCED_VIEWPORT = forcedViewport(process.env.BISCOITO_VIEWPORT);
 
 function drawSession(rnd, rndViewport) {
   const pick = (list, from = rnd) => list[Math.floor(from() * list.length)];
   // From a stream of its own, so a seed draws the same steps as before viewports were drawn.
-  const viewport = VIEWPORT ? { width: VIEWPORT[0], height: VIEWPORT[1] } : pick(VIEWPORTS, rndViewport);
+  const viewport = FORCED_VIEWPORT ?? pick(VIEWPORTS, rndViewport);
   const steps = [{ action: "visit", viewport }];
   for (let i = 1; i < STEPS; i++) {
     const action = pick(ACTIONS);
