@@ -99,6 +99,9 @@ apt_install() {
 setup_browsers() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
+  # The same engine without the browser around it: the model test's
+  # sessions that never press Back run in it, as it draws a page for less.
+  command -v chromium-headless-shell >/dev/null || missing+=(chromium-headless-shell)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi

@@ -18,7 +18,7 @@ const GOOGLE = /(^|\.)(google|googletagmanager|google-analytics|doubleclick|goog
  */
 export async function start({ extraArgs = [], server: serverOptions = {}, ...launch } = {}) {
   const { server, port } = await serve(0, serverOptions);
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], ...launch });
+  const browser = await launchChromium({ extraArgs, ...launch });
   return {
     base: `http://localhost:${port}`,
     browser,
@@ -27,6 +27,11 @@ export async function start({ extraArgs = [], server: serverOptions = {}, ...lau
       await new Promise((r) => server.close(r));
     },
   };
+}
+
+/** Chromium (or, with `executablePath`, another build of it) with the arguments every test gives it. */
+export function launchChromium({ extraArgs = [], ...launch } = {}) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs], ...launch });
 }
 
 const LOCAL = new Set(["localhost", "127.0.0.1"]);

@@ -95,7 +95,11 @@ async function relayReceipt(req, res, receipts) {
   }
 }
 
-/** `options.receipts` is read at each request: a test may start the service after the server. */
+/**
+ * `options.receipts` is read at each request: a test may start the service
+ * after the server. `options.cacheScripts` serves scripts and modules
+ * cacheable for a year (else every file is `no-cache`).
+ */
 export function serve(port = 0, options = {}) {
   const cspReports = [];
   const server = createServer(async (req, res) => {
@@ -129,6 +133,9 @@ export function serve(port = 0, options = {}) {
       // Like a CDN: the module may be fetched from another origin (the
       // configurator's sandboxed preview has an opaque one).
       if (prefix === "/biscoito/") headers["access-control-allow-origin"] = "*";
+      // As a portal serves its static files: the pages are checked again,
+      // the scripts and the module come from the cache.
+      if (options.cacheScripts && /\.(js|wasm)$/.test(path)) headers["cache-control"] = "max-age=31536000";
       // A page that arrives in two parts, like a slow portal: the browser
       // parses (and runs async scripts) before the rest is sent. A second and
       // a half, so that a busy CI machine still parses the first part well
