@@ -183,8 +183,6 @@ docs:
 	cargo run --quiet --bin biscoito -- schema > docs/biscoito.schema.json
 	cargo run --quiet --bin biscoito -- reference en > docs/config-reference.en.md
 	cargo run --quiet --bin biscoito -- reference pt-BR > docs/config-reference.pt-BR.md
-	cargo run --quiet --bin biscoito -- translation en > src/browser/biscoito.en.json
-	cargo run --quiet --bin biscoito -- translation es > src/browser/biscoito.es.json
 
 # The npm package: an ES module (for bundlers, with types) plus the drop-in
 # script of dist/ under dist/, which is what unpkg/jsdelivr serve. The module is

@@ -9,7 +9,6 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
-    use biscoito::engine::i18n::{Lang, Translation};
     use biscoito::engine::schema::generate;
     use biscoito::engine::{config, govbr, json, lint};
     use biscoito::receipts;
@@ -40,13 +39,6 @@ mod cli {
         /// Print the config's Markdown reference.
         Reference {
             #[arg(value_parser = ["en", "pt-BR"])]
-            lang: String,
-        },
-        /// Print the translation file that dist/ carries for a language
-        /// besides Portuguese (biscoito.<lang>.json), fetched only by visitors
-        /// who read it.
-        Translation {
-            #[arg(value_parser = ["en", "es"])]
             lang: String,
         },
         /// Audit a site: what it sets and sends before a choice, after
@@ -130,7 +122,6 @@ mod cli {
             Command::Check { config } => check(&config),
             Command::Schema => print!("{}", generate::json_schema()),
             Command::Reference { lang } => print!("{}", generate::reference(&lang)),
-            Command::Translation { lang } => print!("{}", translation_file(&lang)),
             Command::Scan(args) => scan_command(args),
             Command::ImportGovbr { cookiebar } => import_govbr(&cookiebar),
             Command::Receipts(args) => exit(receipts::cli::run(args)),
@@ -142,14 +133,6 @@ mod cli {
             eprintln!("biscoito: cannot read {}: {e}", path.display());
             exit(2);
         })
-    }
-
-    /// `biscoito.<lang>.json`, written from the compiled-in texts (`make docs`).
-    fn translation_file(code: &str) -> String {
-        let lang = Lang::from_tag(code).expect("clap allows only en and es");
-        let mut file = Translation::compiled(lang).to_json(lang);
-        file.push('\n');
-        file
     }
 
     fn check(path: &PathBuf) {

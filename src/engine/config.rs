@@ -5,7 +5,7 @@
 //! problem is not used at all: the caller falls back to [`Config::default`],
 //! which never opts anybody in.
 
-use super::i18n::{ga_cookie_duration, ga_cookie_purpose, GaCookie, Lang, Text};
+use super::i18n::{Lang, Text};
 use super::json::Value;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -195,28 +195,9 @@ pub struct CookieInfo {
     pub purpose: Localized,
     pub duration: Localized,
     pub third_party: bool,
-    /// A cookie of the default config, whose texts are built in.
-    pub builtin: Option<GaCookie>,
 }
 
 impl CookieInfo {
-    /// The purpose to show a visitor reading `lang` (empty when none was given).
-    pub fn purpose_in(&self, lang: Lang) -> &str {
-        match (self.purpose.get(lang), self.builtin) {
-            (Some(given), _) => given,
-            (None, Some(cookie)) => ga_cookie_purpose(lang, cookie),
-            (None, None) => "",
-        }
-    }
-
-    pub fn duration_in(&self, lang: Lang) -> &str {
-        match (self.duration.get(lang), self.builtin) {
-            (Some(given), _) => given,
-            (None, Some(_)) => ga_cookie_duration(lang),
-            (None, None) => "",
-        }
-    }
-
     pub fn matches(&self, cookie_name: &str) -> bool {
         match self.name.strip_suffix('*') {
             Some(prefix) => cookie_name.starts_with(prefix),
@@ -391,22 +372,35 @@ pub fn id_from_title(title: &str) -> String {
 pub const DEFAULT_STORAGE_KEY: &str = "biscoito-consent";
 pub const MAX_EXPIRY_DAYS: u64 = 730;
 
-/// The cookies of Google Analytics that the default config declares. Their
-/// purpose and duration are built-in texts, looked up when the table is
-/// drawn (like the interface's), so a translation fetched after the config
-/// was read still describes them in the visitor's language.
 fn ga_cookies() -> Vec<CookieInfo> {
-    let cookie = |name: &str, builtin: GaCookie| CookieInfo {
+    let cookie = |name: &str, pt: &str, en: &str, es: &str| CookieInfo {
         name: name.to_owned(),
         provider: "Google Analytics".to_owned(),
-        purpose: Localized::default(),
-        duration: Localized::default(),
+        purpose: Localized(vec![
+            (Some(Lang::PtBr), pt.to_owned()),
+            (Some(Lang::En), en.to_owned()),
+            (Some(Lang::Es), es.to_owned()),
+        ]),
+        duration: Localized(vec![
+            (Some(Lang::PtBr), "2 anos".to_owned()),
+            (Some(Lang::En), "2 years".to_owned()),
+            (Some(Lang::Es), "2 años".to_owned()),
+        ]),
         third_party: true,
-        builtin: Some(builtin),
     };
     vec![
-        cookie("_ga", GaCookie::Visitor),
-        cookie("_ga_*", GaCookie::Session),
+        cookie(
+            "_ga",
+            "Distingue visitantes para contar visitas",
+            "Tells visitors apart to count visits",
+            "Distingue visitantes para contar visitas",
+        ),
+        cookie(
+            "_ga_*",
+            "Mantém o estado da sessão de estatística",
+            "Keeps the state of the statistics session",
+            "Mantiene el estado de la sesión de estadística",
+        ),
     ]
 }
 
@@ -1114,7 +1108,6 @@ fn read_cookie(
             purpose: Localized::default(),
             duration: Localized::default(),
             third_party: false,
-            builtin: None,
         });
     }
     let mut f = Fields::open(value, path, problems)?;
@@ -1142,7 +1135,6 @@ fn read_cookie(
         purpose,
         duration,
         third_party,
-        builtin: None,
     })
 }
 

@@ -1,17 +1,7 @@
 //! Built-in texts in Brazilian Portuguese, English and Spanish, and the
 //! choice of language for a visitor.
-//!
-//! Portuguese is always compiled in. English and Spanish are too, except in
-//! the visitor's build (`dist/`, feature `fetched-translations`), where each
-//! is a file beside the module (`biscoito.en.json`, `biscoito.es.json`)
-//! that the browser fetches only for a visitor who reads that language:
-//! a Portuguese page's first download carries one language. The files are
-//! written from the tables below ([`Translation::compiled`], `make docs`), so
-//! there is one source of every text, and read back by
-//! [`Translation::from_value`], which refuses a file that lacks a text.
 
 use super::config::LegalBasis;
-use super::json::{Value, Writer};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -46,7 +36,6 @@ impl Lang {
         }
     }
 
-    #[cfg(feature = "fetched-translations")]
     fn index(self) -> usize {
         self as usize
     }
@@ -119,64 +108,73 @@ impl Text {
 
 /// A legal basis in plain words, with the article of the LGPD it rests on.
 pub fn legal_basis(lang: Lang, basis: LegalBasis) -> &'static str {
-    translations::legal_basis(lang, basis).unwrap_or_else(|| pt_br_basis(basis))
-}
-
-fn pt_br_basis(basis: LegalBasis) -> &'static str {
     use LegalBasis::*;
-    match basis {
-        Consent => "consentimento (LGPD, art. 7º, I)",
-        LegalObligation => "cumprimento de obrigação legal ou regulatória (LGPD, art. 7º, II)",
-        PublicPolicy => "execução de políticas públicas (LGPD, art. 7º, III)",
-        Research => "estudos por órgão de pesquisa (LGPD, art. 7º, IV)",
-        Contract => "execução de contrato com o titular (LGPD, art. 7º, V)",
-        ExerciseOfRights => "exercício regular de direitos em processo (LGPD, art. 7º, VI)",
-        ProtectionOfLife => "proteção da vida ou da incolumidade física (LGPD, art. 7º, VII)",
-        HealthProtection => "tutela da saúde (LGPD, art. 7º, VIII)",
-        LegitimateInterest => "legítimo interesse (LGPD, art. 7º, IX)",
-        CreditProtection => "proteção do crédito (LGPD, art. 7º, X)",
-        PublicService => "atribuições legais do serviço público (LGPD, art. 7º, III, e art. 23)",
-    }
+    let [pt, en, es] = match basis {
+        Consent => [
+            "consentimento (LGPD, art. 7º, I)",
+            "consent (LGPD, art. 7, I)",
+            "consentimiento (LGPD, art. 7, I)",
+        ],
+        LegalObligation => [
+            "cumprimento de obrigação legal ou regulatória (LGPD, art. 7º, II)",
+            "compliance with a legal or regulatory obligation (LGPD, art. 7, II)",
+            "cumplimiento de una obligación legal o regulatoria (LGPD, art. 7, II)",
+        ],
+        PublicPolicy => [
+            "execução de políticas públicas (LGPD, art. 7º, III)",
+            "carrying out public policies (LGPD, art. 7, III)",
+            "ejecución de políticas públicas (LGPD, art. 7, III)",
+        ],
+        Research => [
+            "estudos por órgão de pesquisa (LGPD, art. 7º, IV)",
+            "studies by a research body (LGPD, art. 7, IV)",
+            "estudios de un órgano de investigación (LGPD, art. 7, IV)",
+        ],
+        Contract => [
+            "execução de contrato com o titular (LGPD, art. 7º, V)",
+            "performing a contract with you (LGPD, art. 7, V)",
+            "ejecución de un contrato con el titular (LGPD, art. 7, V)",
+        ],
+        ExerciseOfRights => [
+            "exercício regular de direitos em processo (LGPD, art. 7º, VI)",
+            "exercising rights in legal proceedings (LGPD, art. 7, VI)",
+            "ejercicio regular de derechos en un proceso (LGPD, art. 7, VI)",
+        ],
+        ProtectionOfLife => [
+            "proteção da vida ou da incolumidade física (LGPD, art. 7º, VII)",
+            "protecting someone's life or physical safety (LGPD, art. 7, VII)",
+            "protección de la vida o de la integridad física (LGPD, art. 7, VII)",
+        ],
+        HealthProtection => [
+            "tutela da saúde (LGPD, art. 7º, VIII)",
+            "protecting health (LGPD, art. 7, VIII)",
+            "tutela de la salud (LGPD, art. 7, VIII)",
+        ],
+        LegitimateInterest => [
+            "legítimo interesse (LGPD, art. 7º, IX)",
+            "legitimate interest (LGPD, art. 7, IX)",
+            "interés legítimo (LGPD, art. 7, IX)",
+        ],
+        CreditProtection => [
+            "proteção do crédito (LGPD, art. 7º, X)",
+            "credit protection (LGPD, art. 7, X)",
+            "protección del crédito (LGPD, art. 7, X)",
+        ],
+        PublicService => [
+            "atribuições legais do serviço público (LGPD, art. 7º, III, e art. 23)",
+            "the public service's legal duties (LGPD, art. 7, III, and art. 23)",
+            "atribuciones legales del servicio público (LGPD, art. 7, III, y art. 23)",
+        ],
+    };
+    [pt, en, es][lang.index()]
 }
 
 /// `{category}` in EmbedBlocked and EmbedAllow is replaced by the category's title.
 pub const CATEGORY_PLACEHOLDER: &str = "{category}";
 
 pub fn builtin(lang: Lang, key: Text) -> &'static str {
-    translations::text(lang, key).unwrap_or_else(|| pt_br(key))
+    [pt_br(key), en(key), es(key)][lang.index()]
 }
-
-/// Whether `lang`'s texts are here (always, but for a fetched translation
-/// not yet installed): until then [`builtin`] answers in Portuguese.
-pub fn available(lang: Lang) -> bool {
-    lang == Lang::PtBr || translations::available(lang)
-}
-
-/// The two cookies of Google Analytics that the default config declares,
-/// described in the visitor's language like the interface.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GaCookie {
-    Visitor,
-    Session,
-}
-
-/// Their texts' names in a translation file: the two purposes, then the duration.
-const GA_COOKIE_TEXT_NAMES: [&str; 3] = ["gaVisitorPurpose", "gaSessionPurpose", "gaDuration"];
-
-pub fn ga_cookie_purpose(lang: Lang, cookie: GaCookie) -> &'static str {
-    translations::ga_cookie_text(lang, cookie as usize)
-        .unwrap_or_else(|| PT_BR_GA_COOKIES[cookie as usize])
-}
-
-pub fn ga_cookie_duration(lang: Lang) -> &'static str {
-    translations::ga_cookie_text(lang, 2).unwrap_or(PT_BR_GA_COOKIES[2])
-}
-
-const PT_BR_GA_COOKIES: [&str; 3] = [
-    "Distingue visitantes para contar visitas",
-    "Mantém o estado da sessão de estatística",
-    "2 anos",
-];
 
 fn pt_br(key: Text) -> &'static str {
     use Text::*;
@@ -217,7 +215,6 @@ fn pt_br(key: Text) -> &'static str {
     }
 }
 
-#[cfg(not(feature = "fetched-translations"))]
 fn en(key: Text) -> &'static str {
     use Text::*;
     match key {
@@ -257,7 +254,6 @@ fn en(key: Text) -> &'static str {
     }
 }
 
-#[cfg(not(feature = "fetched-translations"))]
 fn es(key: Text) -> &'static str {
     use Text::*;
     match key {
@@ -297,279 +293,6 @@ fn es(key: Text) -> &'static str {
     }
 }
 
-#[cfg(not(feature = "fetched-translations"))]
-fn en_basis(basis: LegalBasis) -> &'static str {
-    use LegalBasis::*;
-    match basis {
-        Consent => "consent (LGPD, art. 7, I)",
-        LegalObligation => "compliance with a legal or regulatory obligation (LGPD, art. 7, II)",
-        PublicPolicy => "carrying out public policies (LGPD, art. 7, III)",
-        Research => "studies by a research body (LGPD, art. 7, IV)",
-        Contract => "performing a contract with you (LGPD, art. 7, V)",
-        ExerciseOfRights => "exercising rights in legal proceedings (LGPD, art. 7, VI)",
-        ProtectionOfLife => "protecting someone's life or physical safety (LGPD, art. 7, VII)",
-        HealthProtection => "protecting health (LGPD, art. 7, VIII)",
-        LegitimateInterest => "legitimate interest (LGPD, art. 7, IX)",
-        CreditProtection => "credit protection (LGPD, art. 7, X)",
-        PublicService => "the public service's legal duties (LGPD, art. 7, III, and art. 23)",
-    }
-}
-
-#[cfg(not(feature = "fetched-translations"))]
-fn es_basis(basis: LegalBasis) -> &'static str {
-    use LegalBasis::*;
-    match basis {
-        Consent => "consentimiento (LGPD, art. 7, I)",
-        LegalObligation => "cumplimiento de una obligación legal o regulatoria (LGPD, art. 7, II)",
-        PublicPolicy => "ejecución de políticas públicas (LGPD, art. 7, III)",
-        Research => "estudios de un órgano de investigación (LGPD, art. 7, IV)",
-        Contract => "ejecución de un contrato con el titular (LGPD, art. 7, V)",
-        ExerciseOfRights => "ejercicio regular de derechos en un proceso (LGPD, art. 7, VI)",
-        ProtectionOfLife => "protección de la vida o de la integridad física (LGPD, art. 7, VII)",
-        HealthProtection => "tutela de la salud (LGPD, art. 7, VIII)",
-        LegitimateInterest => "interés legítimo (LGPD, art. 7, IX)",
-        CreditProtection => "protección del crédito (LGPD, art. 7, X)",
-        PublicService => "atribuciones legales del servicio público (LGPD, art. 7, III, y art. 23)",
-    }
-}
-
-#[cfg(not(feature = "fetched-translations"))]
-const EN_GA_COOKIES: [&str; 3] = [
-    "Tells visitors apart to count visits",
-    "Keeps the state of the statistics session",
-    "2 years",
-];
-
-#[cfg(not(feature = "fetched-translations"))]
-const ES_GA_COOKIES: [&str; 3] = [
-    "Distingue visitantes para contar visitas",
-    "Mantiene el estado de la sesión de estadística",
-    "2 años",
-];
-
-/// A language's texts as its translation file carries them, each list in
-/// the order of its names ([`TEXT_NAMES`], the legal bases, the cookies).
-#[derive(Debug, Clone, PartialEq)]
-pub struct Translation {
-    texts: Vec<String>,
-    bases: Vec<String>,
-    ga_cookies: Vec<String>,
-}
-
-impl Translation {
-    /// The compiled-in texts of `lang`, to write its file from.
-    #[cfg(not(feature = "fetched-translations"))]
-    pub fn compiled(lang: Lang) -> Translation {
-        let owned = |s: &str| s.to_owned();
-        Translation {
-            texts: ALL_TEXTS
-                .iter()
-                .map(|&key| owned(builtin(lang, key)))
-                .collect(),
-            bases: LegalBasis::ALL
-                .iter()
-                .map(|&basis| owned(legal_basis(lang, basis)))
-                .collect(),
-            ga_cookies: vec![
-                owned(ga_cookie_purpose(lang, GaCookie::Visitor)),
-                owned(ga_cookie_purpose(lang, GaCookie::Session)),
-                owned(ga_cookie_duration(lang)),
-            ],
-        }
-    }
-
-    /// The file's JSON: `{"language", "texts", "legalBases", "cookies"}`,
-    /// each a map from the config's names to the text.
-    pub fn to_json(&self, lang: Lang) -> String {
-        let mut w = Writer::new();
-        w.begin_object();
-        w.key("language");
-        w.string(lang.code());
-        let sections = [
-            ("texts", TEXT_NAMES, &self.texts),
-            (
-                "legalBases",
-                &super::config::LEGAL_BASIS_NAMES[..],
-                &self.bases,
-            ),
-            ("cookies", &GA_COOKIE_TEXT_NAMES[..], &self.ga_cookies),
-        ];
-        for (section, names, values) in sections {
-            w.key(section);
-            w.begin_object();
-            for (name, value) in names.iter().zip(values) {
-                w.key(name);
-                w.string(value);
-            }
-            w.end_object();
-        }
-        w.end_object();
-        w.finish()
-    }
-
-    /// Reads a translation file for `lang`. Every text must be there, a
-    /// non-blank string that keeps the placeholders of the Portuguese one;
-    /// anything else is refused whole with the first problem, so the
-    /// interface never shows a half-translated or empty text.
-    pub fn from_value(value: &Value, lang: Lang) -> Result<Translation, String> {
-        let Value::Object(_) = value else {
-            return Err(format_problem("the file", "is not a JSON object"));
-        };
-        match value.get("language").and_then(Value::as_str) {
-            Some(code) if code == lang.code() => {}
-            _ => {
-                let mut why = String::from("is not \"");
-                why.push_str(lang.code());
-                why.push('"');
-                return Err(format_problem("language", &why));
-            }
-        }
-        let texts = read_section(value, "texts", TEXT_NAMES, |i| {
-            pt_br(ALL_TEXTS[i]).contains(CATEGORY_PLACEHOLDER)
-        })?;
-        let bases = read_section(
-            value,
-            "legalBases",
-            &super::config::LEGAL_BASIS_NAMES,
-            |_| false,
-        )?;
-        let ga_cookies = read_section(value, "cookies", &GA_COOKIE_TEXT_NAMES, |_| false)?;
-        Ok(Translation {
-            texts,
-            bases,
-            ga_cookies,
-        })
-    }
-}
-
-fn format_problem(path: &str, why: &str) -> String {
-    let mut line = String::from(path);
-    line.push(' ');
-    line.push_str(why);
-    line
-}
-
-fn read_section(
-    file: &Value,
-    section: &str,
-    names: &[&str],
-    needs_placeholder: impl Fn(usize) -> bool,
-) -> Result<Vec<String>, String> {
-    let Some(Value::Object(entries)) = file.get(section) else {
-        return Err(format_problem(section, "is missing or not an object"));
-    };
-    if let Some((unknown, _)) = entries.iter().find(|(k, _)| !names.contains(&k.as_str())) {
-        return Err(format_problem(
-            &dotted(section, unknown),
-            "is not a known text",
-        ));
-    }
-    let mut texts = Vec::with_capacity(names.len());
-    for (i, name) in names.iter().enumerate() {
-        let text = match file.get(section).and_then(|s| s.get(name)) {
-            Some(Value::String(text)) if !text.trim().is_empty() => text,
-            _ => {
-                return Err(format_problem(
-                    &dotted(section, name),
-                    "is missing or blank",
-                ))
-            }
-        };
-        if needs_placeholder(i) && !text.contains(CATEGORY_PLACEHOLDER) {
-            return Err(format_problem(
-                &dotted(section, name),
-                "has lost {category}",
-            ));
-        }
-        texts.push(text.clone());
-    }
-    Ok(texts)
-}
-
-fn dotted(section: &str, name: &str) -> String {
-    let mut path = String::from(section);
-    path.push('.');
-    path.push_str(name);
-    path
-}
-
-/// English and Spanish, compiled in.
-#[cfg(not(feature = "fetched-translations"))]
-mod translations {
-    use super::*;
-
-    pub fn available(_: Lang) -> bool {
-        true
-    }
-    pub fn text(lang: Lang, key: Text) -> Option<&'static str> {
-        match lang {
-            Lang::PtBr => None,
-            Lang::En => Some(en(key)),
-            Lang::Es => Some(es(key)),
-        }
-    }
-    pub fn legal_basis(lang: Lang, basis: LegalBasis) -> Option<&'static str> {
-        match lang {
-            Lang::PtBr => None,
-            Lang::En => Some(en_basis(basis)),
-            Lang::Es => Some(es_basis(basis)),
-        }
-    }
-    pub fn ga_cookie_text(lang: Lang, index: usize) -> Option<&'static str> {
-        match lang {
-            Lang::PtBr => None,
-            Lang::En => Some(EN_GA_COOKIES[index]),
-            Lang::Es => Some(ES_GA_COOKIES[index]),
-        }
-    }
-}
-
-/// English and Spanish, as their files are installed (once each: a page
-/// keeps them for its life, so they are leaked to be `'static` like the
-/// compiled texts).
-#[cfg(feature = "fetched-translations")]
-mod translations {
-    use super::*;
-    use std::cell::Cell;
-
-    thread_local! {
-        static INSTALLED: Cell<[Option<&'static Translation>; 2]> = const { Cell::new([None, None]) };
-    }
-
-    fn installed(lang: Lang) -> Option<&'static Translation> {
-        let slot = lang.index().checked_sub(1)?;
-        INSTALLED.get()[slot]
-    }
-    pub fn install(lang: Lang, translation: Translation) {
-        let Some(slot) = lang.index().checked_sub(1) else {
-            return;
-        };
-        let mut all = INSTALLED.get();
-        if all[slot].is_none() {
-            all[slot] = Some(Box::leak(Box::new(translation)));
-            INSTALLED.set(all);
-        }
-    }
-    pub fn available(lang: Lang) -> bool {
-        installed(lang).is_some()
-    }
-    pub fn text(lang: Lang, key: Text) -> Option<&'static str> {
-        installed(lang).map(|t| t.texts[key as usize].as_str())
-    }
-    pub fn legal_basis(lang: Lang, basis: LegalBasis) -> Option<&'static str> {
-        installed(lang).map(|t| t.bases[basis as usize].as_str())
-    }
-    pub fn ga_cookie_text(lang: Lang, index: usize) -> Option<&'static str> {
-        installed(lang).map(|t| t.ga_cookies[index].as_str())
-    }
-}
-
-/// Makes a fetched translation's texts the ones [`builtin`] answers with.
-#[cfg(feature = "fetched-translations")]
-pub fn install(lang: Lang, translation: Translation) {
-    translations::install(lang, translation);
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -584,70 +307,6 @@ mod tests {
             if !matches!(key, Text::ColumnName | Text::CookieList | Text::BasisLabel) {
                 assert_ne!(builtin(Lang::PtBr, key), builtin(Lang::En, key), "{key:?}");
             }
-        }
-    }
-
-    #[test]
-    fn a_translation_file_reads_back_as_the_texts_it_was_written_from() {
-        for lang in [Lang::En, Lang::Es] {
-            let compiled = Translation::compiled(lang);
-            let file = super::super::json::parse(&compiled.to_json(lang)).unwrap();
-            assert_eq!(Translation::from_value(&file, lang), Ok(compiled));
-            // Offered as the other language, the same file is refused.
-            let other = if lang == Lang::En { Lang::Es } else { Lang::En };
-            assert_eq!(
-                Translation::from_value(&file, other).unwrap_err(),
-                format!("language is not \"{}\"", other.code())
-            );
-        }
-    }
-
-    #[test]
-    fn a_translation_file_missing_or_spoiling_a_text_is_refused_whole() {
-        let good = Translation::compiled(Lang::En).to_json(Lang::En);
-        let refusal = |from: &str, to: &str| {
-            assert!(good.contains(from), "{from}");
-            let bad = super::super::json::parse(&good.replacen(from, to, 1)).unwrap();
-            Translation::from_value(&bad, Lang::En).unwrap_err()
-        };
-        assert_eq!(
-            refusal("\"Accept all\"", "\"  \""),
-            "texts.acceptAll is missing or blank"
-        );
-        assert_eq!(
-            refusal("\"acceptAll\"", "\"acceptEverything\""),
-            "texts.acceptEverything is not a known text"
-        );
-        assert_eq!(
-            refusal("Allow {category} and load", "Allow and load"),
-            "texts.embedAllow has lost {category}"
-        );
-        assert_eq!(
-            refusal("\"2 years\"", "730"),
-            "cookies.gaDuration is missing or blank"
-        );
-        assert_eq!(
-            refusal("\"legalBases\"", "\"bases\""),
-            "legalBases is missing or not an object"
-        );
-        let not_an_object = super::super::json::parse("[]").unwrap();
-        assert_eq!(
-            Translation::from_value(&not_an_object, Lang::En).unwrap_err(),
-            "the file is not a JSON object"
-        );
-    }
-
-    #[test]
-    fn committed_translation_files_are_current() {
-        for lang in [Lang::En, Lang::Es] {
-            let path = format!(
-                "{}/src/browser/biscoito.{}.json",
-                env!("CARGO_MANIFEST_DIR"),
-                lang.code()
-            );
-            let committed = std::fs::read_to_string(&path).unwrap_or_default();
-            let current = Translation::compiled(lang).to_json(lang) + "\n";
-            assert!(committed == current, "{path} is stale: run `make docs`");
         }
     }
 

@@ -395,7 +395,6 @@ mod tests {
             purpose: Default::default(),
             duration: Default::default(),
             third_party: false,
-            builtin: None,
         });
         assert!(!cookie_doomed(&shared, r, "_compartilhado"));
         assert!(cookie_doomed(&shared, Some(&none), "_compartilhado"));
