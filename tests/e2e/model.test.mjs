@@ -9,6 +9,7 @@
 //   BISCOITO_SESSIONS=2000  long mode (default: 30, what make test runs)
 //   BISCOITO_PARALLEL=3     sessions at once (default 2)
 //   BISCOITO_VIEWPORT=360x640  every session in that viewport (default: drawn)
+//   BISCOITO_PROGRESS=100   a progress line every 100 sessions (default 250)
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
@@ -23,6 +24,7 @@ const SESSIONS = Number(process.env.BISCOITO_SESSIONS || 30);
 const STEPS = Number(process.env.BISCOITO_STEPS || 10);
 // Sessions run at once, each in its own context of the one browser.
 const PARALLEL = Math.max(1, Number(process.env.BISCOITO_PARALLEL || 2));
+const PROGRESS_EVERY = Number(process.env.BISCOITO_PROGRESS || 250);
 const GOOGLE = /(^|\.)(googletagmanager|google-analytics|google)\.com$/;
 
 let env;
@@ -548,6 +550,15 @@ test(`${SESSIONS} random sessions of ${STEPS} steps agree with the consent model
   const started = Date.now();
   let next = 0;
   let firstFailure = null;
+  // A long run says how far it is and whether sessions are getting slower.
+  let done = 0;
+  let lastReport = { done: 0, at: started };
+  const progress = () => {
+    const now = Date.now();
+    const rate = (now - lastReport.at) / 1000 / (done - lastReport.done);
+    console.log(`# ${done} of ${SESSIONS} sessions after ${((now - started) / 60000).toFixed(1)} min, the last ${done - lastReport.done} at ${rate.toFixed(2)} s a session`);
+    lastReport = { done, at: now };
+  };
   // Each worker takes the next session in its own lane; the first failure
   // stops them all, and is shrunk alone.
   const worker = async () => {
@@ -557,6 +568,7 @@ test(`${SESSIONS} random sessions of ${STEPS} steps agree with the consent model
         const n = next++;
         const failure = await runner.run(sessions[n]);
         if (failure && !firstFailure) firstFailure = { n, failure };
+        if (++done % PROGRESS_EVERY === 0) progress();
       }
     } finally {
       await runner.close();
