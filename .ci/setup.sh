@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs everything `make demo` and `make test` need on a fresh machine,
 # skipping each piece that is already there. Safe to run again and again.
-# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|bench|postgres|all]
+# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|model|bench|postgres|all]
 # (browsers: Chromium, Firefox ESR and WebKitGTK with their drivers, and Xvfb;
-# webkit: WebKitGTK and Xvfb alone)
+# webkit: WebKitGTK and Xvfb alone; model: Chromium and the test packages,
+# all `make test-model` drives)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -96,12 +97,19 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
-setup_browsers() {
+# Chromium and its headless shell, without the other engines.
+setup_chromium() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   # The same engine without the browser around it: the model test's
   # sessions that never press Back run in it, as it draws a page for less.
   command -v chromium-headless-shell >/dev/null || missing+=(chromium-headless-shell)
+  if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
+setup_browsers() {
+  setup_chromium
+  local missing=()
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing+=(firefox-esr)
   if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
@@ -134,8 +142,9 @@ case "$what" in
   browsers) setup_browsers; setup_webkit ;;
   webkit) setup_webkit ;;
   e2e) setup_node; setup_apps ;;
+  model) setup_chromium; setup_node ;;
   bench) setup_browsers; setup_bench ;;
   postgres) setup_postgres ;;
   all) setup_wasm; setup_browsers; setup_webkit; setup_node; setup_apps; setup_postgres ;;
-  *) echo "usage: $0 [wasm|browsers|webkit|e2e|bench|postgres|all]" >&2; exit 2 ;;
+  *) echo "usage: $0 [wasm|browsers|webkit|e2e|model|bench|postgres|all]" >&2; exit 2 ;;
 esac
