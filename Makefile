@@ -153,8 +153,8 @@ MODEL_SESSIONS ?= 2000
 # evening, seed 42, 80 sessions, the browser and its headless shell): 0.73 s
 # a session three at a time, 0.79 at four, 0.81 at five, 0.78 at six (runs
 # of the same set-up differ by up to a tenth). Run it on a quiet machine:
-# 600 sessions (seed 42, 2026-12-05) took 0.62 s each with nothing else
-# running, against 1.03 s for 4 000 the day before beside other work.
+# 5 000 sessions (2026-12-06) took 0.67 s each with nothing else running,
+# against 1.03 s for 4 000 on 2026-12-04 beside other work.
 MODEL_PARALLEL ?= 4
 # Biscoito beside vanilla-cookieconsent, Klaro and tarteaucitron; figures go
 # to docs/bench/. Not part of `make test`: it measures, it does not judge.
