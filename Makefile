@@ -153,8 +153,9 @@ MODEL_SESSIONS ?= 2000
 # evening, seed 42, 80 sessions, the browser and its headless shell): 0.73 s
 # a session three at a time, 0.79 at four, 0.81 at five, 0.78 at six (runs
 # of the same set-up differ by up to a tenth). Run it on a quiet machine:
-# 5 000 sessions (2026-12-06) took 0.67 s each with nothing else running,
-# against 1.03 s for 4 000 on 2026-12-04 beside other work.
+# 10 000 sessions (2026-12-06, seed 1273578070) took 7 120 s, 0.71 s each,
+# with nothing heavy beside them, against 1.03 s for 4 000 on 2026-12-04
+# beside other work; at that rate two hours hold about 10 100 sessions.
 MODEL_PARALLEL ?= 4
 # Biscoito beside vanilla-cookieconsent, Klaro and tarteaucitron; figures go
 # to docs/bench/. Not part of `make test`: it measures, it does not judge.
