@@ -1,0 +1,113 @@
+// Whose are a first visit's long tasks? Loads the bench's Biscoito page at
+// 4× CPU, each load in a fresh context, and for every task over 50 ms the
+// page's own `longtask` observer sees, names what ran in it from the Long
+// Animation Frames API (the script and how it was called), without a trace:
+// tracing itself lengthens tasks (it collects source positions for stack
+// traces), which is what the issue's figure must not include.
+//
+//   node bench/long-tasks.mjs      BENCH_RUNS=30 (loads per build)   BENCH_RATE=4
+//   BENCH_VARIANT=<another build's dist folder> (an A/B, loads interleaved)
+//   BENCH_PAGES=none (also the page without a manager: its own long tasks)
+//
+// A task is put down to:
+//   the glue's evaluation   biscoito.js run as a classic script: the deferred
+//                           tag runs in the task that ends the page's parsing,
+//                           so the rest of that task is the page's own;
+//   a boot step             a scheduler.yield continuation in biscoito.js;
+//   rendering               no script of Biscoito's, the frame's style,
+//                           layout and paint (the banner drawn, or the page);
+//   other                   anything else.
+// It also prints how long each boot step ran (between the loader's yields).
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS || 30);
+const RATE = Number(process.env.BENCH_RATE || 4);
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const builds = [
+  { page: "biscoito", label: "dist/" },
+  ...(process.env.BENCH_VARIANT ? [{ page: "biscoito-variant", label: process.env.BENCH_VARIANT }] : []),
+  ...(process.env.BENCH_PAGES || "").split(",").filter(Boolean).map((page) => ({ page, label: page })),
+];
+
+// In every document before its own scripts.
+function probe() {
+  const seen = (window.__longTasks = { tasks: [], frames: [], yields: [], resumes: [] });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.tasks.push({ start: e.startTime, ms: e.duration })))
+    .observe({ type: "longtask", buffered: true });
+  new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.frames.push({
+    start: e.startTime, ms: e.duration, renderMs: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+    scripts: e.scripts.map((s) => ({ file: (s.sourceURL || "").split("/").pop(), invoker: s.invokerType, name: s.invoker, ms: s.duration })),
+  }))).observe({ type: "long-animation-frame", buffered: true });
+  // The loader yields before each boot step: a step runs from one resumption to the next yield.
+  if (window.scheduler?.yield) {
+    const original = scheduler.yield.bind(scheduler);
+    scheduler.yield = () => {
+      seen.yields.push(performance.now());
+      return original().then((value) => { seen.resumes.push(performance.now()); return value; });
+    };
+  }
+}
+
+function blame(task, frames) {
+  const frame = frames.find((f) => f.start <= task.start + 1 && task.start <= f.start + f.ms);
+  const ours = (frame?.scripts ?? []).filter((s) => s.file === "biscoito.js");
+  if (ours.some((s) => s.invoker === "classic-script")) return "the glue's evaluation";
+  if (ours.some((s) => s.invoker === "resolve-promise" && s.name.includes("yield"))) return "a boot step";
+  if (frame && !frame.scripts.length) return "rendering";
+  return "other";
+}
+
+const { server, port } = await serve(0);
+const base = `http://127.0.0.1:${port}`;
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+});
+const results = builds.map(() => ({ longest: [], blamed: {}, steps: [], glue: [] }));
+for (let run = 0; run < RUNS; run++) {
+  const order = builds.map((_, i) => i);
+  if (run % 2) order.reverse();
+  for (const i of order) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    // Nothing leaves the machine; the Google tag is answered with an empty script.
+    await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
+    await context.addInitScript(probe);
+    const tab = await context.newPage();
+    const cdp = await context.newCDPSession(tab);
+    if (RATE > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
+    await tab.goto(`${base}/${builds[i].page}.html`, { waitUntil: "load" });
+    // The banner is drawn a few hundred ms after load at 4×; a fixed wait,
+    // since waiting on a condition would inject Playwright's own script.
+    await tab.waitForTimeout(1500);
+    const seen = await tab.evaluate(() => window.__longTasks);
+    await context.close();
+    const result = results[i];
+    result.longest.push(Math.max(0, ...seen.tasks.map((t) => t.ms)));
+    for (const task of seen.tasks) {
+      const why = blame(task, seen.frames);
+      result.blamed[why] = (result.blamed[why] ?? 0) + 1;
+    }
+    // Long animation frames list the scripts over 5 ms in them: the glue's evaluation when it was one.
+    const glue = seen.frames.flatMap((f) => f.scripts).find((s) => s.file === "biscoito.js" && s.invoker === "classic-script");
+    if (glue) result.glue.push(glue.ms);
+    result.steps.push(seen.resumes.map((resumed, n) => seen.yields[n + 1] - resumed).filter((ms) => !Number.isNaN(ms)));
+  }
+}
+await browser.close();
+server.close();
+
+const median = (values) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : NaN; };
+console.log(`first visits, CPU throttling ${RATE}×, ${RUNS} loads each (the page's longtask observer; medians)`);
+builds.forEach((build, i) => {
+  const r = results[i];
+  const withOne = r.longest.filter((ms) => ms > 0).length;
+  const blamed = Object.entries(r.blamed).sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} in ${why}`).join(", ") || "none";
+  console.log(`${build.label}: ${withOne} of ${RUNS} loads had a task over 50 ms; the longest ${median(r.longest).toFixed(0)} ms (max ${Math.max(...r.longest).toFixed(0)}); tasks: ${blamed}`);
+  if (r.glue.length) console.log(`  the glue's evaluation, where a long frame held it (${r.glue.length} loads): ${median(r.glue).toFixed(0)} ms (max ${Math.max(...r.glue).toFixed(0)})`);
+  const stepCount = Math.max(0, ...r.steps.map((s) => s.length));
+  if (stepCount) {
+    const perStep = Array.from({ length: stepCount }, (_, n) => r.steps.map((s) => s[n]).filter((ms) => ms !== undefined));
+    console.log(`  boot steps before the last (ms, median and max): ${perStep.map((ms) => `${median(ms).toFixed(0)}/${Math.max(...ms).toFixed(0)}`).join(", ")}`);
+  }
+});
