@@ -36,7 +36,7 @@ function probe() {
   new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.tasks.push({ start: e.startTime, ms: e.duration })))
     .observe({ type: "longtask", buffered: true });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.frames.push({
-    start: e.startTime, ms: e.duration, renderMs: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
+    start: e.startTime, ms: e.duration,
     scripts: e.scripts.map((s) => ({ file: (s.sourceURL || "").split("/").pop(), invoker: s.invokerType, name: s.invoker, ms: s.duration })),
   }))).observe({ type: "long-animation-frame", buffered: true });
   // The loader yields before each boot step: a step runs from one resumption to the next yield.
