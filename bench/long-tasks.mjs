@@ -17,7 +17,13 @@
 //   rendering               no script of Biscoito's, the frame's style,
 //                           layout and paint (the banner drawn, or the page);
 //   other                   anything else.
-// It also prints how long each boot step ran (between the loader's yields).
+// It also prints how long each boot step ran (between the loader's yields),
+// and what the Long Animation Frames API itself counts as blocking: a
+// task over 50 ms together with the rendering that followed it. Chromium's
+// `longtask` entries leave a frame's rendering out unless a script ran in
+// that frame (a pending requestAnimationFrame callback is enough to bring
+// it in), so the page's observer alone can report fewer long tasks than the
+// visitor's main thread had.
 import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
 
@@ -36,7 +42,7 @@ function probe() {
   new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.tasks.push({ start: e.startTime, ms: e.duration })))
     .observe({ type: "longtask", buffered: true });
   new PerformanceObserver((list) => list.getEntries().forEach((e) => seen.frames.push({
-    start: e.startTime, ms: e.duration,
+    start: e.startTime, ms: e.duration, blocking: e.blockingDuration, renderMs: e.renderStart ? e.startTime + e.duration - e.renderStart : 0,
     scripts: e.scripts.map((s) => ({ file: (s.sourceURL || "").split("/").pop(), invoker: s.invokerType, name: s.invoker, ms: s.duration })),
   }))).observe({ type: "long-animation-frame", buffered: true });
   // The loader yields before each boot step: a step runs from one resumption to the next yield.
@@ -58,13 +64,27 @@ function blame(task, frames) {
   return "other";
 }
 
+// A blocking frame is put down to its rendering when that alone is over 50 ms
+// or longer than any script in it; otherwise to its longest script.
+// Rendering is "the banner's" when the frame ends after the last boot step
+// (the drawing) began.
+function blameFrame(frame, drawn) {
+  const longest = frame.scripts.reduce((a, b) => (b.ms > (a?.ms ?? 0) ? b : a), null);
+  if (!longest || frame.renderMs > 50 || frame.renderMs >= longest.ms) {
+    return drawn !== undefined && frame.start + frame.ms > drawn ? "rendering, the banner's" : "rendering, before the banner";
+  }
+  if (longest.file === "biscoito.js" && longest.invoker === "classic-script") return "the glue's evaluation";
+  if (longest.invoker === "resolve-promise" && longest.name.includes("yield")) return "a boot step";
+  return "other";
+}
+
 const { server, port } = await serve(0);
 const base = `http://127.0.0.1:${port}`;
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
 });
-const results = builds.map(() => ({ longest: [], blamed: {}, steps: [], glue: [] }));
+const results = builds.map(() => ({ longest: [], blamed: {}, steps: [], glue: [], blocking: [], blockingBlamed: {} }));
 for (let run = 0; run < RUNS; run++) {
   const order = builds.map((_, i) => i);
   if (run % 2) order.reverse();
@@ -88,6 +108,13 @@ for (let run = 0; run < RUNS; run++) {
       const why = blame(task, seen.frames);
       result.blamed[why] = (result.blamed[why] ?? 0) + 1;
     }
+    // A blocking frame: some task in it, with the frame's rendering, went over 50 ms.
+    const blocking = seen.frames.filter((f) => f.blocking > 0);
+    result.blocking.push(Math.max(0, ...blocking.map((f) => f.blocking)));
+    for (const frame of blocking) {
+      const why = blameFrame(frame, seen.resumes.at(-1));
+      result.blockingBlamed[why] = (result.blockingBlamed[why] ?? 0) + 1;
+    }
     // Long animation frames list the scripts over 5 ms in them: the glue's evaluation when it was one.
     const glue = seen.frames.flatMap((f) => f.scripts).find((s) => s.file === "biscoito.js" && s.invoker === "classic-script");
     if (glue) result.glue.push(glue.ms);
@@ -104,6 +131,9 @@ builds.forEach((build, i) => {
   const withOne = r.longest.filter((ms) => ms > 0).length;
   const blamed = Object.entries(r.blamed).sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} in ${why}`).join(", ") || "none";
   console.log(`${build.label}: ${withOne} of ${RUNS} loads had a task over 50 ms; the longest ${median(r.longest).toFixed(0)} ms (max ${Math.max(...r.longest).toFixed(0)}); tasks: ${blamed}`);
+  const blockingLoads = r.blocking.filter((ms) => ms > 0).length;
+  const blockingBlamed = Object.entries(r.blockingBlamed).sort((a, b) => b[1] - a[1]).map(([why, n]) => `${n} in ${why}`).join(", ") || "none";
+  console.log(`  long animation frames: ${blockingLoads} of ${RUNS} loads had a task over 50 ms with its rendering; blocking ${median(r.blocking).toFixed(0)} ms (max ${Math.max(...r.blocking).toFixed(0)}) beyond 50; frames: ${blockingBlamed}`);
   if (r.glue.length) console.log(`  the glue's evaluation, where a long frame held it (${r.glue.length} loads): ${median(r.glue).toFixed(0)} ms (max ${Math.max(...r.glue).toFixed(0)})`);
   const stepCount = Math.max(0, ...r.steps.map((s) => s.length));
   if (stepCount) {
