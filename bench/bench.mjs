@@ -294,6 +294,13 @@ warmServer.server.close();
 const pick = (m, f, key) => samples.filter((s) => s.manager === m && f(s)).map((s) => s[key]).filter((v) => v !== undefined);
 const baselineMemory = median(pick("none", () => true, "memoryBytes"));
 const baselineScript = Object.fromEntries(THROTTLES.map((t) => [t, median(pick("none", (s) => s.throttle === t, "scriptMs"))]));
+// Of a load's longest blocking frames (0: none): the loads with a task over
+// 50 ms once its rendering is counted, and that task's length (median, max).
+const withRendering = (blocking) => {
+  const blocked = blocking.filter((v) => v > 0);
+  return { loads: blocking.length, blocked: blocked.length,
+    longestMs: blocked.length ? 50 + median(blocked) : 0, maxMs: blocked.length ? 50 + Math.max(...blocked) : 0 };
+};
 const summary = {};
 for (const manager of MANAGERS) {
   const firstVisit = samples.find((s) => s.manager === manager.name && !s.returning);
@@ -307,7 +314,7 @@ for (const manager of MANAGERS) {
       scriptMs: spread(pick(manager.name, first, "scriptMs").map((v) => v - baselineScript[t])),
       longTasks: spread(pick(manager.name, first, "longTasks")),
       longestTaskMs: spread(pick(manager.name, first, "longestTaskMs")),
-      longestBlockingMs: spread(pick(manager.name, first, "longestBlockingMs")),
+      withRendering: withRendering(pick(manager.name, first, "longestBlockingMs")),
       cls: spread(pick(manager.name, first, "cls")),
       memoryBytes: spread(pick(manager.name, first, "memoryBytes").map((v) => v - baselineMemory)),
       // Every view after the one that chose, in every profile.
@@ -327,7 +334,7 @@ const alone = (s) => s.throttle === 4 && !s.returning;
 const pageAlone = {
   longTasks: spread(pick("none", alone, "longTasks")),
   longestTaskMs: spread(pick("none", alone, "longestTaskMs")),
-  longestBlockingMs: spread(pick("none", alone, "longestBlockingMs")),
+  withRendering: withRendering(pick("none", alone, "longestBlockingMs")),
 };
 
 const environment = {
@@ -345,11 +352,7 @@ const ratio = (v, b) => (b > 0 ? `${(v / b).toFixed(1)}×` : "–");
 const kb = (n) => `${(n / 1000).toFixed(1)} kB`;
 const ms = (n) => `${n.toFixed(0)} ms`;
 const b = summary.biscoito;
-// Loads with a task over 50 ms once its rendering is counted, and the longest such task (median, max).
-const withRendering = (blocking) => {
-  const blocked = blocking.filter((v) => v > 0);
-  return `${blocked.length} of ${blocking.length} loads${blocked.length ? ` (longest ${ms(50 + median(blocked))}, max ${ms(50 + Math.max(...blocked))})` : ""}`;
-};
+const rendering = (w) => `${w.blocked} of ${w.loads} loads${w.blocked ? ` (longest ${ms(w.longestMs)}, max ${ms(w.maxMs)})` : ""}`;
 const lines = [];
 lines.push(`Biscoito bench, ${environment.date}, ${environment.machine}, Chromium ${environment.chromium}, ${RUNS} runs each`);
 lines.push("medians (min–max); ratio = manager / Biscoito\n");
@@ -370,14 +373,14 @@ for (const [name, row] of Object.entries(summary)) {
     cell(c4.warmMs, b.cpu4x.warmMs, ms),
     cell(c4.scriptMs, b.cpu4x.scriptMs, ms),
     `${c4.longTasks.median} (longest ${ms(c4.longestTaskMs.median)}, max ${ms(c4.longestTaskMs.max)})`,
-    withRendering(pick(name, (s) => s.throttle === 4 && !s.returning, "longestBlockingMs")),
+    rendering(c4.withRendering),
     `${c1.cls.max.toFixed(3)}`,
     `${kb(c1.memoryBytes.median)}`,
   ]);
 }
 const widths = columns.map((_, i) => Math.max(...rows.map((r) => r[i].length)));
 for (const r of rows) lines.push(r.map((c, i) => c.padEnd(widths[i])).join("  "));
-lines.push(`\nthe page alone (no manager), 4×: ${pageAlone.longTasks.median} long tasks, longest ${ms(pageAlone.longestTaskMs.median)} (max ${ms(pageAlone.longestTaskMs.max)}); with rendering: ${withRendering(pick("none", alone, "longestBlockingMs"))}`);
+lines.push(`\nthe page alone (no manager), 4×: ${pageAlone.longTasks.median} long tasks, longest ${ms(pageAlone.longestTaskMs.median)} (max ${ms(pageAlone.longestTaskMs.max)}); with rendering: ${rendering(pageAlone.withRendering)}`);
 lines.push(`warm: ${WARM_ROUNDS} browser profiles per manager, ${WARM_VIEWS} page views each after accepting, files cacheable; navigation start to the tag running`);
 lines.push(`\nlight home page, ${PHONE.width}×${PHONE.height}, 4× CPU, first visit: Largest Contentful Paint (the page alone: ${ms(lightAlone.median)})`);
 for (const row of Object.values(summary)) {
