@@ -55,11 +55,19 @@ function probe() {
   }
 }
 
+// What one of a frame's scripts was, if it was Biscoito's. Long Animation
+// Frames give a scheduler.yield continuation no sourceURL, so a boot step is
+// known by how it was invoked, not by its file.
+function role(script) {
+  if (script.file === "biscoito.js" && script.invoker === "classic-script") return "the glue's evaluation";
+  if (script.invoker === "resolve-promise" && script.name.includes("yield")) return "a boot step";
+  return null;
+}
+
 function blame(task, frames) {
   const frame = frames.find((f) => f.start <= task.start + 1 && task.start <= f.start + f.ms);
-  const ours = (frame?.scripts ?? []).filter((s) => s.file === "biscoito.js");
-  if (ours.some((s) => s.invoker === "classic-script")) return "the glue's evaluation";
-  if (ours.some((s) => s.invoker === "resolve-promise" && s.name.includes("yield"))) return "a boot step";
+  const roles = (frame?.scripts ?? []).map(role);
+  for (const why of ["the glue's evaluation", "a boot step"]) if (roles.includes(why)) return why;
   if (frame && !frame.scripts.length) return "rendering";
   return "other";
 }
@@ -73,9 +81,7 @@ function blameFrame(frame, drawn) {
   if (!longest || frame.renderMs > 50 || frame.renderMs >= longest.ms) {
     return drawn !== undefined && frame.start + frame.ms > drawn ? "rendering, the banner's" : "rendering, before the banner";
   }
-  if (longest.file === "biscoito.js" && longest.invoker === "classic-script") return "the glue's evaluation";
-  if (longest.invoker === "resolve-promise" && longest.name.includes("yield")) return "a boot step";
-  return "other";
+  return role(longest) ?? "other";
 }
 
 const { server, port } = await serve(0);
