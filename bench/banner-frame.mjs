@@ -1,0 +1,85 @@
+// What the banner's first rendering costs on a first visit: loads the bench's
+// Biscoito page at 4× CPU with a trace, finds the rendering task that follows
+// the last boot step (the drawing), and prints its length and what in it was
+// font lookups, layout and style. A trace lengthens script more than style
+// and layout, so this is for comparing builds' rendering, not for the
+// long-task figure itself (long-tasks.mjs takes no trace for that reason).
+//
+//   node bench/banner-frame.mjs     BENCH_RUNS=16   BENCH_RATE=4
+//   BENCH_VARIANT=<another build's dist folder> (an A/B, loads interleaved)
+import { chromium } from "playwright-core";
+import { serve } from "./server.mjs";
+
+const RUNS = Number(process.env.BENCH_RUNS || 16);
+const RATE = Number(process.env.BENCH_RATE || 4);
+const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
+const builds = [
+  { page: "biscoito", label: "dist/" },
+  ...(process.env.BENCH_VARIANT ? [{ page: "biscoito-variant", label: process.env.BENCH_VARIANT }] : []),
+];
+const CATEGORIES = ["devtools.timeline", "toplevel", "disabled-by-default-devtools.timeline", "blink", "fonts"];
+
+/** The renderer's main thread: the one that parsed the page. */
+function mainThread(events) {
+  const parse = events.find((e) => e.name === "ParseHTML");
+  return events.filter((e) => e.pid === parse.pid && e.tid === parse.tid && e.ph === "X" && e.dur);
+}
+
+/** The first task with style or layout after the last boot step began, and its parts in ms. */
+function bannerFrame(events) {
+  const main = mainThread(events);
+  const tasks = main.filter((e) => e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask");
+  const lastStep = main.filter((e) => e.name === "RunYieldContinuation").at(-1);
+  if (!lastStep) return null;
+  const within = (task) => main.filter((e) => e.ts >= task.ts && e.ts + e.dur <= task.ts + task.dur);
+  const total = (inside, name) => inside.filter((e) => e.name === name).reduce((ms, e) => ms + e.dur / 1000, 0);
+  for (const task of tasks.filter((t) => t.ts > lastStep.ts).sort((a, b) => a.ts - b.ts)) {
+    const inside = within(task);
+    if (!inside.some((e) => e.name === "UpdateLayoutTree" || e.name === "Layout")) continue;
+    return {
+      ms: task.dur / 1000,
+      fonts: total(inside, "FontCache::GetFontPlatformData"),
+      layout: total(inside, "Layout"),
+      style: total(inside, "UpdateLayoutTree"),
+    };
+  }
+  return null;
+}
+
+const { server, port } = await serve(0);
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
+});
+const frames = builds.map(() => []);
+for (let run = 0; run < RUNS; run++) {
+  const order = builds.map((_, i) => i);
+  if (run % 2) order.reverse();
+  for (const i of order) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
+    const tab = await context.newPage();
+    const cdp = await context.newCDPSession(tab);
+    if (RATE > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
+    await browser.startTracing(tab, { categories: CATEGORIES });
+    await tab.goto(`http://127.0.0.1:${port}/${builds[i].page}.html`, { waitUntil: "load" });
+    await tab.waitForTimeout(1500);
+    const trace = JSON.parse((await browser.stopTracing()).toString());
+    await context.close();
+    const frame = bannerFrame(trace.traceEvents);
+    if (frame) frames[i].push(frame);
+  }
+  process.stdout.write(`load ${run + 1}/${RUNS}\r`);
+}
+process.stdout.write("\n");
+await browser.close();
+server.close();
+
+const median = (values) => { const s = [...values].sort((a, b) => a - b); return s.length ? s[s.length >> 1] : NaN; };
+console.log(`the banner's first rendering, first visits at ${RATE}× CPU, traced (medians, ms)`);
+builds.forEach((build, i) => {
+  const f = frames[i];
+  const at = (key) => median(f.map((x) => x[key])).toFixed(0);
+  console.log(`${build.label}: ${at("ms")} ms, over 50 ms in ${f.filter((x) => x.ms > 50).length} of ${f.length} loads; font lookups ${at("fonts")}, layout ${at("layout")} (fonts included), style ${at("style")}`);
+  if (f.length < RUNS) console.log(`  ${RUNS - f.length} of ${RUNS} loads left out: no rendering after the drawing was found in their trace`);
+});
