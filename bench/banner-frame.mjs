@@ -19,15 +19,17 @@ const builds = [
 ];
 const CATEGORIES = ["devtools.timeline", "toplevel", "disabled-by-default-devtools.timeline", "blink", "fonts"];
 
-/** The renderer's main thread: the one that parsed the page. */
-function mainThread(events) {
-  const parse = events.find((e) => e.name === "ParseHTML");
+/** The renderer's main thread: the one that parsed the page (not another
+ * document a trace may hold, such as the tab's first blank one). */
+function mainThread(events, page) {
+  const parse = events.find((e) => e.name === "ParseHTML" && e.args?.beginData?.url?.endsWith(`/${page}.html`));
+  if (!parse) return [];
   return events.filter((e) => e.pid === parse.pid && e.tid === parse.tid && e.ph === "X" && e.dur);
 }
 
 /** The first task with style or layout after the last boot step began, and its parts in ms. */
-function bannerFrame(events) {
-  const main = mainThread(events);
+function bannerFrame(events, page) {
+  const main = mainThread(events, page);
   const tasks = main.filter((e) => e.name === "ThreadControllerImpl::RunTask" || e.name === "RunTask");
   const lastStep = main.filter((e) => e.name === "RunYieldContinuation").at(-1);
   if (!lastStep) return null;
@@ -66,7 +68,7 @@ for (let run = 0; run < RUNS; run++) {
     await tab.waitForTimeout(1500);
     const trace = JSON.parse((await browser.stopTracing()).toString());
     await context.close();
-    const frame = bannerFrame(trace.traceEvents);
+    const frame = bannerFrame(trace.traceEvents, builds[i].page);
     if (frame) frames[i].push(frame);
   }
   process.stdout.write(`load ${run + 1}/${RUNS}\r`);
