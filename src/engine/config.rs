@@ -283,12 +283,13 @@ macro_rules! govbr_dark {
 /// or the site forces it. The design system's tokens: light pure-0, gray-80,
 /// gray-60, blue-warm-vivid-70 (its interactive colour), gray-40 and
 /// gold-vivid-40 (its focus ring); dark blue-warm-vivid-90, pure-0,
-/// blue-warm-20, blue-warm-40 and gold-vivid-20; pill buttons, 8 px
+/// blue-warm-20, blue-warm-40 and gold-vivid-20; pill buttons, semibold as the
+/// design system's (its sites load Rawline's 600 face anyway), 8 px
 /// corners, a dashed focus ring, Rawline (or Raleway) when the page has it.
 /// A native test holds every pair to the contrast Biscoito guarantees.
 pub const GOVBR_CSS: &str = concat!(
     ":host,.root[data-scheme=light]{--bsc-bg:#fff;--bsc-fg:#333;--bsc-muted:#636363;--bsc-accent:#1351b4;--bsc-on-accent:#fff;--bsc-line:#888;--bsc-focus:#c2850c;",
-    "--bsc-radius:8px;--bsc-btn-radius:100em;--bsc-focus-style:dashed;--bsc-font:Rawline,Raleway,sans-serif}",
+    "--bsc-radius:8px;--bsc-btn-radius:100em;--bsc-btn-weight:600;--bsc-focus-style:dashed;--bsc-font:Rawline,Raleway,sans-serif}",
     "@media (prefers-color-scheme:dark){:host{",
     govbr_dark!(),
     "}}.root[data-scheme=dark]{",

@@ -100,7 +100,7 @@ const looks = (page) => page.evaluate(() => {
   const button = getComputedStyle(root.querySelector(".banner [data-action=accept-all]"));
   const banner = getComputedStyle(root.querySelector(".banner"));
   return { face: button.backgroundColor, text: button.color, radius: parseFloat(button.borderTopLeftRadius),
-    height: parseFloat(button.height), font: button.fontFamily, background: banner.backgroundColor };
+    height: parseFloat(button.height), font: button.fontFamily, weight: button.fontWeight, background: banner.backgroundColor };
 });
 
 test("the agency portal's config is what import-govbr makes of its cookiebar.json", async () => {
@@ -135,6 +135,7 @@ test("the agency portal looks like gov.br in both schemes, passes axe and reflow
     assert.equal(look.face, face, scheme);
     assert.ok(look.radius >= look.height / 2, `pill-shaped buttons: ${JSON.stringify(look)}`);
     assert.match(look.font, /^Rawline, Raleway, sans-serif$/);
+    assert.equal(look.weight, "600", "gov.br's buttons are semibold (Biscoito's own are bold)");
     assert.deepEqual(await axeViolations(page), [], `${scheme}: the banner`);
     // The focus ring of gov.br: dashed.
     await page.keyboard.press("Tab");
