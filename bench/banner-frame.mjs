@@ -7,16 +7,10 @@
 //
 //   node bench/banner-frame.mjs     BENCH_RUNS=16   BENCH_RATE=4
 //   BENCH_VARIANT=<another build's dist folder> (an A/B, loads interleaved)
-import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
+import { RATE, builds, launch, eachFirstVisit } from "./first-visits.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 16);
-const RATE = Number(process.env.BENCH_RATE || 4);
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const builds = [
-  { page: "biscoito", label: "dist/" },
-  ...(process.env.BENCH_VARIANT ? [{ page: "biscoito-variant", label: process.env.BENCH_VARIANT }] : []),
-];
 const CATEGORIES = ["devtools.timeline", "toplevel", "disabled-by-default-devtools.timeline", "blink", "fonts"];
 
 /** The renderer's main thread: the one that parsed the page (not another
@@ -49,31 +43,16 @@ function bannerFrame(events, page) {
 }
 
 const { server, port } = await serve(0);
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync"],
-});
+const browser = await launch();
 const frames = builds.map(() => []);
-for (let run = 0; run < RUNS; run++) {
-  const order = builds.map((_, i) => i);
-  if (run % 2) order.reverse();
-  for (const i of order) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
-    const tab = await context.newPage();
-    const cdp = await context.newCDPSession(tab);
-    if (RATE > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
-    await browser.startTracing(tab, { categories: CATEGORIES });
-    await tab.goto(`http://127.0.0.1:${port}/${builds[i].page}.html`, { waitUntil: "load" });
-    await tab.waitForTimeout(1500);
-    const trace = JSON.parse((await browser.stopTracing()).toString());
-    await context.close();
-    const frame = bannerFrame(trace.traceEvents, builds[i].page);
-    if (frame) frames[i].push(frame);
-  }
-  process.stdout.write(`load ${run + 1}/${RUNS}\r`);
-}
-process.stdout.write("\n");
+await eachFirstVisit(browser, RUNS, { visit: async (tab, build, i) => {
+  await browser.startTracing(tab, { categories: CATEGORIES });
+  await tab.goto(`http://127.0.0.1:${port}/${build.page}.html`, { waitUntil: "load" });
+  await tab.waitForTimeout(1500);
+  const trace = JSON.parse((await browser.stopTracing()).toString());
+  const frame = bannerFrame(trace.traceEvents, build.page);
+  if (frame) frames[i].push(frame);
+} });
 await browser.close();
 server.close();
 

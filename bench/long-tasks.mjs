@@ -24,17 +24,10 @@
 // that frame (a pending requestAnimationFrame callback is enough to bring
 // it in), so the page's observer alone can report fewer long tasks than the
 // visitor's main thread had.
-import { chromium } from "playwright-core";
 import { serve } from "./server.mjs";
+import { RATE, builds, launch, eachFirstVisit } from "./first-visits.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS || 30);
-const RATE = Number(process.env.BENCH_RATE || 4);
-const CHROMIUM = process.env.CHROMIUM_PATH || "/usr/bin/chromium";
-const builds = [
-  { page: "biscoito", label: "dist/" },
-  ...(process.env.BENCH_VARIANT ? [{ page: "biscoito-variant", label: process.env.BENCH_VARIANT }] : []),
-  ...(process.env.BENCH_PAGES || "").split(",").filter(Boolean).map((page) => ({ page, label: page })),
-];
 
 // In every document before its own scripts.
 function probe() {
@@ -86,28 +79,14 @@ function blameFrame(frame, drawn) {
 
 const { server, port } = await serve(0);
 const base = `http://127.0.0.1:${port}`;
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
-});
+const browser = await launch();
 const results = builds.map(() => ({ longest: [], blamed: {}, steps: [], glue: [], blocking: [], blockingBlamed: {} }));
-for (let run = 0; run < RUNS; run++) {
-  const order = builds.map((_, i) => i);
-  if (run % 2) order.reverse();
-  for (const i of order) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    // Nothing leaves the machine; the Google tag is answered with an empty script.
-    await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
-    await context.addInitScript(probe);
-    const tab = await context.newPage();
-    const cdp = await context.newCDPSession(tab);
-    if (RATE > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
-    await tab.goto(`${base}/${builds[i].page}.html`, { waitUntil: "load" });
+await eachFirstVisit(browser, RUNS, { initScript: probe, visit: async (tab, build, i) => {
+    await tab.goto(`${base}/${build.page}.html`, { waitUntil: "load" });
     // The banner is drawn a few hundred ms after load at 4×; a fixed wait,
     // since waiting on a condition would inject Playwright's own script.
     await tab.waitForTimeout(1500);
     const seen = await tab.evaluate(() => window.__longTasks);
-    await context.close();
     const result = results[i];
     result.longest.push(Math.max(0, ...seen.tasks.map((t) => t.ms)));
     for (const task of seen.tasks) {
@@ -125,8 +104,7 @@ for (let run = 0; run < RUNS; run++) {
     const glue = seen.frames.flatMap((f) => f.scripts).find((s) => s.file === "biscoito.js" && s.invoker === "classic-script");
     if (glue) result.glue.push(glue.ms);
     result.steps.push(seen.resumes.map((resumed, n) => seen.yields[n + 1] - resumed).filter((ms) => !Number.isNaN(ms)));
-  }
-}
+} });
 await browser.close();
 server.close();
 

@@ -1,0 +1,44 @@
+// What long-tasks.mjs and banner-frame.mjs share: the builds compared
+// (dist/, BENCH_VARIANT's build, pages named in BENCH_PAGES), a headless
+// Chromium, and first visits in fresh contexts at BENCH_RATE× CPU, the
+// builds interleaved and their order reversed every other run.
+import { chromium } from "playwright-core";
+
+export const RATE = Number(process.env.BENCH_RATE || 4);
+
+export const builds = [
+  { page: "biscoito", label: "dist/" },
+  ...(process.env.BENCH_VARIANT ? [{ page: "biscoito-variant", label: process.env.BENCH_VARIANT }] : []),
+  ...(process.env.BENCH_PAGES || "").split(",").filter(Boolean).map((page) => ({ page, label: page })),
+];
+
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+  });
+}
+
+/** Calls `visit(tab, build, index)` for `runs` first visits of every build. */
+export async function eachFirstVisit(browser, runs, { initScript, visit }) {
+  for (let run = 0; run < runs; run++) {
+    const order = builds.map((_, i) => i);
+    if (run % 2) order.reverse();
+    for (const i of order) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      try {
+        // Nothing leaves the machine; the Google tag is answered with an empty script.
+        await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
+        if (initScript) await context.addInitScript(initScript);
+        const tab = await context.newPage();
+        const cdp = await context.newCDPSession(tab);
+        if (RATE > 1) await cdp.send("Emulation.setCPUThrottlingRate", { rate: RATE });
+        await visit(tab, builds[i], i);
+      } finally {
+        await context.close();
+      }
+    }
+    process.stdout.write(`load ${run + 1}/${runs}\r`);
+  }
+  process.stdout.write("\n");
+}
