@@ -82,28 +82,28 @@ const base = `http://127.0.0.1:${port}`;
 const browser = await launch();
 const results = builds.map(() => ({ longest: [], blamed: {}, steps: [], glue: [], blocking: [], blockingBlamed: {} }));
 await eachFirstVisit(browser, RUNS, { initScript: probe, visit: async (tab, build, i) => {
-    await tab.goto(`${base}/${build.page}.html`, { waitUntil: "load" });
-    // The banner is drawn a few hundred ms after load at 4×; a fixed wait,
-    // since waiting on a condition would inject Playwright's own script.
-    await tab.waitForTimeout(1500);
-    const seen = await tab.evaluate(() => window.__longTasks);
-    const result = results[i];
-    result.longest.push(Math.max(0, ...seen.tasks.map((t) => t.ms)));
-    for (const task of seen.tasks) {
-      const why = blame(task, seen.frames);
-      result.blamed[why] = (result.blamed[why] ?? 0) + 1;
-    }
-    // A blocking frame: some task in it, with the frame's rendering, went over 50 ms.
-    const blocking = seen.frames.filter((f) => f.blocking > 0);
-    result.blocking.push(Math.max(0, ...blocking.map((f) => f.blocking)));
-    for (const frame of blocking) {
-      const why = blameFrame(frame, seen.resumes.at(-1));
-      result.blockingBlamed[why] = (result.blockingBlamed[why] ?? 0) + 1;
-    }
-    // Long animation frames list the scripts over 5 ms in them: the glue's evaluation when it was one.
-    const glue = seen.frames.flatMap((f) => f.scripts).find((s) => s.file === "biscoito.js" && s.invoker === "classic-script");
-    if (glue) result.glue.push(glue.ms);
-    result.steps.push(seen.resumes.map((resumed, n) => seen.yields[n + 1] - resumed).filter((ms) => !Number.isNaN(ms)));
+  await tab.goto(`${base}/${build.page}.html`, { waitUntil: "load" });
+  // The banner is drawn a few hundred ms after load at 4×; a fixed wait,
+  // since waiting on a condition would inject Playwright's own script.
+  await tab.waitForTimeout(1500);
+  const seen = await tab.evaluate(() => window.__longTasks);
+  const result = results[i];
+  result.longest.push(Math.max(0, ...seen.tasks.map((t) => t.ms)));
+  for (const task of seen.tasks) {
+    const why = blame(task, seen.frames);
+    result.blamed[why] = (result.blamed[why] ?? 0) + 1;
+  }
+  // A blocking frame: some task in it, with the frame's rendering, went over 50 ms.
+  const blocking = seen.frames.filter((f) => f.blocking > 0);
+  result.blocking.push(Math.max(0, ...blocking.map((f) => f.blocking)));
+  for (const frame of blocking) {
+    const why = blameFrame(frame, seen.resumes.at(-1));
+    result.blockingBlamed[why] = (result.blockingBlamed[why] ?? 0) + 1;
+  }
+  // Long animation frames list the scripts over 5 ms in them: the glue's evaluation when it was one.
+  const glue = seen.frames.flatMap((f) => f.scripts).find((s) => role(s) === "the glue's evaluation");
+  if (glue) result.glue.push(glue.ms);
+  result.steps.push(seen.resumes.map((resumed, n) => seen.yields[n + 1] - resumed).filter((ms) => !Number.isNaN(ms)));
 } });
 await browser.close();
 server.close();
