@@ -5,6 +5,8 @@
 import { chromium } from "playwright-core";
 
 export const RATE = Number(process.env.BENCH_RATE || 4);
+// A mistyped figure would otherwise measure unthrottled, or nothing at all.
+if (!(RATE >= 1)) throw new Error(`BENCH_RATE must be a CPU slowdown of 1 or more, not ${process.env.BENCH_RATE}`);
 
 export const builds = [
   { page: "biscoito", label: "dist/" },
@@ -21,6 +23,7 @@ export function launch() {
 
 /** Calls `visit(tab, build, index)` for `runs` first visits of every build. */
 export async function eachFirstVisit(browser, runs, { initScript, visit }) {
+  if (!(Number.isInteger(runs) && runs > 0)) throw new Error(`BENCH_RUNS must be a whole number above 0, not ${process.env.BENCH_RUNS}`);
   for (let run = 0; run < runs; run++) {
     const order = builds.map((_, i) => i);
     if (run % 2) order.reverse();
