@@ -338,3 +338,28 @@ test("init() before the interface is drawn replaces the boot still in progress",
   assert.equal(await page.getByRole("button", { name: "Accept all", exact: true }).count(), 1);
   await context.close();
 });
+
+test("a search engine's crawler gets the same banner as a person, marked as no snippet, and nothing optional runs", async () => {
+  // Googlebot's smartphone user agent; crawlers render pages in a headless
+  // Chromium, as this test does.
+  const crawler = "Mozilla/5.0 (Linux; Android 6.0.1; Nexus 5X Build/MMB29P) AppleWebKit/537.36 (KHTML, like Gecko) " +
+    "Chrome/156.0.0.0 Mobile Safari/537.36 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)";
+  const seen = [];
+  for (const options of [{}, { userAgent: crawler }]) {
+    const { context, page, google } = await visitor(env, options);
+    await page.goto(env.base + "/");
+    await banner(page).waitFor();
+    assert.equal(await page.evaluate(() => navigator.userAgent.includes("Googlebot")), options.userAgent !== undefined);
+    seen.push(await page.evaluate(() => {
+      const host = document.getElementById("biscoito");
+      return { text: host.shadowRoot.querySelector(".banner").innerText, nosnippet: host.hasAttribute("data-nosnippet") };
+    }));
+    await page.waitForTimeout(300);
+    assert.deepEqual(google, [], "nothing reaches Google before a choice, for a crawler too");
+    await context.close();
+  }
+  const [person, bot] = seen;
+  assert.match(person.text, /Rejeitar todos/);
+  assert.deepEqual(bot, person, "the crawler's banner is the person's, word for word");
+  assert.equal(bot.nosnippet, true, "its text is never a search snippet");
+});
