@@ -189,6 +189,8 @@ test("screenshots of the agency portal for the docs", async () => {
     if (layer === "preferences") {
       await page.getByRole("button", { name: "Definir cookies", exact: true }).click();
       await page.getByRole("dialog").waitFor();
+      // Not the hover state of whatever button took the clicked one's place.
+      await page.mouse.move(0, 0);
     }
     await page.screenshot({ path: join(dir, `${name}.png`) });
     await context.close();

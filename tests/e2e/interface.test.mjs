@@ -171,6 +171,8 @@ test("screenshots of both layers, light and dark, desktop and 320 px, for the do
       const dialog = page.getByRole("dialog");
       await dialog.waitFor();
       assert.ok(await dialog.isVisible());
+      // The click left the pointer over whatever button took Preferências' place.
+      await page.mouse.move(0, 0);
       await page.screenshot({ path: `${dir}preferences-${scheme}-${size}.png` });
       await context.close();
     }
