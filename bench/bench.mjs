@@ -24,6 +24,7 @@ import { MANAGERS, BASELINE } from "./managers.mjs";
 import { serve, fileFor } from "./server.mjs";
 import { chart } from "./chart.mjs";
 import { warmSamples, VIEWS as WARM_VIEWS, ROUNDS as WARM_ROUNDS } from "./warm.mjs";
+import { googleStandIn } from "./google-stand-in.mjs";
 
 const here = resolve(fileURLToPath(import.meta.url), "..");
 const root = resolve(here, "..");
@@ -101,18 +102,19 @@ function probe(bannerSource) {
 const GTAG_STUB = "window.__bench&&(window.__bench.gtagRan=performance.now());console.debug('bench: gtag ran');" +
   "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';";
 
+// Answers for Google (google-stand-in.mjs) rather than context.route(),
+// which would hold every request of the page until Playwright let it go.
+const google = await googleStandIn(GTAG_STUB);
+
+/** A new visitor; `googleAsked()` counts what reached Google since (loads run one at a time). */
 async function newVisitor(browser, storageState) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, storageState });
-  const google = [];
-  await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => {
-    google.push(route.request().url());
-    return route.fulfill({ status: 200, contentType: "text/javascript", body: GTAG_STUB });
-  });
-  return { context, google };
+  const before = google.requests.length;
+  return { context, googleAsked: () => google.requests.length - before };
 }
 
 async function measure(browser, base, manager, { throttle, returning, state }) {
-  const { context, google } = await newVisitor(browser, returning ? state : undefined);
+  const { context, googleAsked } = await newVisitor(browser, returning ? state : undefined);
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Performance.enable");
@@ -153,7 +155,7 @@ async function measure(browser, base, manager, { throttle, returning, state }) {
     longestBlockingMs: Math.max(0, ...inPage.blockingMs),
     cls: inPage.cls,
     memoryBytes: heap.usedSize + inPage.wasmBytes,
-    googleRequests: google.length,
+    googleRequests: googleAsked(),
     files: [...files],
   };
 }
@@ -163,7 +165,6 @@ async function measure(browser, base, manager, { throttle, returning, state }) {
 const PHONE = { width: 360, height: 640 };
 async function measureLcp(browser, base, manager) {
   const context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
-  await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname), (route) => route.abort());
   const page = await context.newPage();
   const cdp = await context.newCDPSession(page);
   await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
@@ -189,12 +190,12 @@ async function measureLcp(browser, base, manager) {
 
 // The stored consent a returning visitor brings: accept all once, keep the storage.
 async function acceptedState(browser, base, manager) {
-  const { context, google } = await newVisitor(browser);
+  const { context, googleAsked } = await newVisitor(browser);
   const page = await context.newPage();
   await page.addInitScript(probe, manager.banner.toString());
   await page.goto(`${base}/${manager.name}.html`);
   await page.waitForFunction(() => window.__bench.banner !== undefined, null, { timeout: 30000 });
-  if (google.length) throw new Error(`${manager.name}: Google was contacted before consent; the bench page is wrong`);
+  if (googleAsked()) throw new Error(`${manager.name}: Google was contacted before consent (${google.requests.join(", ")}); the bench page is wrong`);
   // tarteaucitron draws its banner before its service list has loaded; a
   // click that early is stored without the service. Not measured: set-up.
   await page.waitForTimeout(1000);
@@ -253,7 +254,7 @@ function versions() {
 // --- the run
 const { server, port } = await serve();
 const base = `http://127.0.0.1:${port}`;
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...google.args] });
 const states = {};
 for (const manager of MANAGERS) {
   states[manager.name] = await acceptedState(browser, base, manager).catch((error) => {
@@ -283,6 +284,7 @@ for (let run = 0; run < RUNS; run++) {
 const chromiumVersion = browser.version();
 await browser.close();
 server.close();
+await google.close();
 
 // The returning visitor's warm page views (warm.mjs): files cacheable, one
 // browser profile per manager, several views after the choice.

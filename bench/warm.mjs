@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { googleStandIn } from "./google-stand-in.mjs";
 
 export const VIEWS = Number(process.env.WARM_VIEWS || 15);
 export const ROUNDS = Number(process.env.WARM_ROUNDS || 3);
@@ -52,8 +53,7 @@ async function profile(base, manager, throttle, { executablePath, args }) {
   const dir = await mkdtemp(join(tmpdir(), "biscoito-warm-"));
   const context = await chromium.launchPersistentContext(dir, { executablePath, args, viewport: { width: 1280, height: 800 } });
   try {
-    await context.route((url) => !["127.0.0.1", "localhost"].includes(url.hostname),
-      (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: GTAG_STUB }));
+    // No context.route() here: it would turn the HTTP cache off (google-stand-in.mjs).
     await context.addInitScript(probe);
     const page = context.pages()[0] ?? (await context.newPage());
     const url = `${base}/${manager.name}.html`;
@@ -75,11 +75,18 @@ async function profile(base, manager, throttle, { executablePath, args }) {
       const seen = await page.evaluate(() => {
         const b = window.__bench;
         const nav = performance.getEntriesByType("navigation")[0];
-        const tag = performance.getEntriesByType("resource").find((e) => e.name.includes("googletagmanager.com/gtag/js"));
+        const resources = performance.getEntriesByType("resource");
+        const tag = resources.find((e) => e.name.includes("googletagmanager.com/gtag/js"));
         return { ms: b.gtagRan, wasm: b.wasm, dcl: nav.domContentLoadedEventStart, published: b.published, inserted: b.tagInserted,
           requested: tag?.startTime, responded: tag?.responseEnd,
-          wasmEnd: b.wasm.length ? Math.max(...b.wasm.map((w) => w.started + w.ms)) : undefined };
+          wasmEnd: b.wasm.length ? Math.max(...b.wasm.map((w) => w.started + w.ms)) : undefined,
+          // A file served from the HTTP cache has transferred nothing.
+          transferred: resources.filter((e) => e.transferSize > 0).map((e) => new URL(e.name).pathname) };
       });
+      const fetchedAgain = seen.transferred.filter((path) => path.startsWith(manager.files));
+      if (fetchedAgain.length) {
+        throw new Error(`${manager.name}, view ${view}: ${fetchedAgain.join(", ")} came over the network again, so this was not a warm view`);
+      }
       samples.push({ manager: manager.name, throttle, view, ms: seen.ms, wasmMs: seen.wasm.reduce((sum, w) => sum + w.ms, 0),
         dclMs: seen.dcl, wasmEndMs: seen.wasmEnd, publishedMs: seen.published, insertedMs: seen.inserted,
         requestedMs: seen.requested, respondedMs: seen.responded });
@@ -93,14 +100,20 @@ async function profile(base, manager, throttle, { executablePath, args }) {
 
 /** Every manager at every throttle, ROUNDS profiles each, in an order that changes per round. */
 export async function warmSamples(base, managers, throttles, launch, shuffle) {
+  const google = await googleStandIn(GTAG_STUB);
+  const withGoogle = { ...launch, args: [...launch.args, ...google.args] };
   const samples = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const [index, throttle] of throttles.entries()) {
-      for (const manager of shuffle(managers, 7 + round * 13 + index)) {
-        samples.push(...(await profile(base, manager, throttle, launch)));
+  try {
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [index, throttle] of throttles.entries()) {
+        for (const manager of shuffle(managers, 7 + round * 13 + index)) {
+          samples.push(...(await profile(base, manager, throttle, withGoogle)));
+        }
       }
+      process.stdout.write(`warm round ${round + 1}/${ROUNDS}\r`);
     }
-    process.stdout.write(`warm round ${round + 1}/${ROUNDS}\r`);
+  } finally {
+    await google.close();
   }
   return samples;
 }

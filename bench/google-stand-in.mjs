@@ -1,0 +1,41 @@
+// Google's tag server, stood in for on loopback over HTTPS, for the warm page
+// views. Playwright's route() cannot answer for Google there: any route turns
+// off the browser's HTTP cache for the whole context and holds every request
+// (the managers' own files included) until Playwright's process lets it go,
+// so a "warm" view would fetch everything again. Instead Chromium resolves
+// every host but the bench's own to this server, and accepts its throwaway
+// certificate.
+import { execFileSync } from "node:child_process";
+import { createServer } from "node:https";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** Serves `script` for every request; `requests` lists the URLs a page asked for. */
+export async function googleStandIn(script) {
+  const dir = await mkdtemp(join(tmpdir(), "biscoito-bench-tls-"));
+  const key = join(dir, "key.pem");
+  const cert = join(dir, "cert.pem");
+  execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=www.googletagmanager.com",
+    "-addext", "subjectAltName=DNS:www.googletagmanager.com"], { stdio: "ignore" });
+  const requests = [];
+  const server = createServer({ key: await readFile(key), cert: await readFile(cert) }, (req, res) => {
+    // The browser's own requests (its updater, its account check) come with
+    // Sec-Fetch-Site "none": no page made them.
+    if (req.headers["sec-fetch-site"] !== "none") requests.push(`https://${req.headers.host}${req.url}`);
+    // gtag.js is not cacheable from a server whose certificate the browser
+    // had to be told to accept, whatever it says: the same for every manager.
+    res.writeHead(200, { "content-type": "text/javascript", "cache-control": "no-store" }).end(script);
+  });
+  await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
+  const { port } = server.address();
+  return {
+    requests,
+    args: [`--host-resolver-rules=MAP * 127.0.0.1:${port}, EXCLUDE 127.0.0.1, EXCLUDE localhost`, "--ignore-certificate-errors"],
+    async close() {
+      server.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
