@@ -3,6 +3,7 @@
 // Chromium, and first visits in fresh contexts at BENCH_RATE× CPU, the
 // builds interleaved and their order reversed every other run.
 import { chromium } from "playwright-core";
+import { googleStandIn } from "./google-stand-in.mjs";
 
 export const RATE = Number(process.env.BENCH_RATE || 4);
 // A mistyped figure would otherwise measure unthrottled, or nothing at all.
@@ -14,11 +15,16 @@ export const builds = [
   ...(process.env.BENCH_PAGES || "").split(",").filter(Boolean).map((page) => ({ page, label: page })),
 ];
 
-export function launch() {
-  return chromium.launch({
+/** Chromium with every other host answered by an empty script on loopback
+ * (google-stand-in.mjs: Playwright's route() would hold every request). */
+export async function launch() {
+  const google = await googleStandIn("");
+  const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync"],
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-quic", "--disable-sync", ...google.args],
   });
+  browser.on("disconnected", () => google.close());
+  return browser;
 }
 
 /** Calls `visit(tab, build, index)` for `runs` first visits of every build. */
@@ -30,8 +36,6 @@ export async function eachFirstVisit(browser, runs, { initScript, visit }) {
     for (const i of order) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
       try {
-        // Nothing leaves the machine; the Google tag is answered with an empty script.
-        await context.route((url) => url.hostname !== "127.0.0.1", (route) => route.fulfill({ status: 200, contentType: "text/javascript", body: "" }));
         if (initScript) await context.addInitScript(initScript);
         const tab = await context.newPage();
         const cdp = await context.newCDPSession(tab);
