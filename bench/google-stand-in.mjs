@@ -1,10 +1,10 @@
-// Google's tag server, stood in for on loopback over HTTPS, for the warm page
-// views. Playwright's route() cannot answer for Google there: any route turns
-// off the browser's HTTP cache for the whole context and holds every request
-// (the managers' own files included) until Playwright's process lets it go,
-// so a "warm" view would fetch everything again. Instead Chromium resolves
-// every host but the bench's own to this server, and accepts its throwaway
-// certificate.
+// Google's tag server, stood in for on loopback over HTTPS (bench.mjs, warm.mjs,
+// first-visits.mjs). Playwright's route() cannot answer for Google: any route
+// turns off the browser's HTTP cache for the whole context and holds every
+// request (the managers' own files included) until Playwright's process lets
+// it go, so a "warm" view fetched everything again and every load waited on
+// Playwright. Instead Chromium resolves every host but the bench's own to this
+// server, and accepts its throwaway certificate.
 import { execFileSync } from "node:child_process";
 import { createServer } from "node:https";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
