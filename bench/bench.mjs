@@ -24,7 +24,7 @@ import { MANAGERS, BASELINE } from "./managers.mjs";
 import { serve, fileFor } from "./server.mjs";
 import { chart } from "./chart.mjs";
 import { warmSamples, VIEWS as WARM_VIEWS, ROUNDS as WARM_ROUNDS } from "./warm.mjs";
-import { googleStandIn } from "./google-stand-in.mjs";
+import { googleStandIn, GTAG_STUB } from "./google-stand-in.mjs";
 
 const here = resolve(fileURLToPath(import.meta.url), "..");
 const root = resolve(here, "..");
@@ -96,11 +96,6 @@ function probe(bannerSource) {
   watcher.observe(document, { childList: true, subtree: true });
   const timer = setInterval(start, 100);
 }
-
-// Stand-in for gtag.js: records when it ran and sets _ga like the real one.
-// It says so on the console too (see warm.mjs: waiting for that costs the page nothing).
-const GTAG_STUB = "window.__bench&&(window.__bench.gtagRan=performance.now());console.debug('bench: gtag ran');" +
-  "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';";
 
 // Answers for Google (google-stand-in.mjs) rather than context.route(),
 // which would hold every request of the page until Playwright let it go.

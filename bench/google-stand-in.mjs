@@ -11,6 +11,14 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+/** What bench.mjs and warm.mjs serve for gtag.js: it records when it ran and
+ * sets _ga like the real one. It says so on the console too: waiting for that
+ * costs the page nothing, while Playwright's waitForFunction would first
+ * inject its own script into the new document (about 13 ms of main thread at
+ * 1×, 50 at 4×), in the middle of the very work being timed. */
+export const GTAG_STUB = "window.__bench&&(window.__bench.gtagRan=performance.now());console.debug('bench: gtag ran');" +
+  "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';";
+
 /** Serves `script` for every request; `requests` lists the URLs a page asked for. */
 export async function googleStandIn(script) {
   const dir = await mkdtemp(join(tmpdir(), "biscoito-bench-tls-"));

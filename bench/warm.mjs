@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
-import { googleStandIn } from "./google-stand-in.mjs";
+import { googleStandIn, GTAG_STUB } from "./google-stand-in.mjs";
 
 export const VIEWS = Number(process.env.WARM_VIEWS || 15);
 export const ROUNDS = Number(process.env.WARM_ROUNDS || 3);
@@ -40,13 +40,6 @@ function probe() {
     };
   }
 }
-
-// It says so on the console too: waiting for that costs the page nothing,
-// while Playwright's waitForFunction would first inject its own script into
-// the new document (about 13 ms of main thread at 1×, 50 at 4×), in the
-// middle of the very work being timed.
-const GTAG_STUB = "window.__bench&&(window.__bench.gtagRan=performance.now());console.debug('bench: gtag ran');" +
-  "document.cookie='_ga=GA1.1.1234567890.1790000000; path=/; max-age=63072000';";
 
 /** One profile: accept, then `views` page views; returns one sample per view. */
 async function profile(base, manager, throttle, { executablePath, args }) {
