@@ -535,6 +535,65 @@ fn postgres_a_purge_keeps_the_rest_verifiable() {
     a_purge_keeps_the_rest_verifiable(Backend::Postgres);
 }
 
+fn a_forged_purge_cannot_hide_a_replaced_receipt(backend: Backend) {
+    let Some(db) = fresh_db(backend, "forgedpurge") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    for n in 1..=5 {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    assert!(service.stop().success());
+    // With only the service's own login: a purge that never happened,
+    // through receipt 4, which lets receipt 2 be deleted...
+    sql(
+        &db,
+        "INSERT INTO purges (through_seq, through_hash, older_than, purged_at) \
+         SELECT seq, hash, 0, 0 FROM receipts WHERE seq = 4",
+    )
+    .unwrap();
+    sql(&db, "DELETE FROM receipts WHERE seq = 2").unwrap();
+    // ...and an acceptance the visitor never gave put in its place, below
+    // where verify starts walking: the database refuses it.
+    let forged = receipt(&consent_id(2), Method::AcceptAll, &["analytics"]).replace('\'', "''");
+    let insert = format!(
+        "INSERT INTO receipts (seq, received_at, consent_id, receipt, prev_hash, hash) \
+         SELECT 2, received_at, '{}', '{forged}', prev_hash, hash FROM receipts WHERE seq = 3",
+        consent_id(2)
+    );
+    let refused = sql(&db, &insert).unwrap_err();
+    assert!(refused.contains("head of the consent log"), "{refused}");
+    // A purge of rows the log never held is refused too.
+    let bogus = sql(
+        &db,
+        "INSERT INTO purges (through_seq, through_hash, older_than, purged_at) VALUES (9, 'x', 0, 0)",
+    )
+    .unwrap_err();
+    assert!(bogus.contains("a purge ends at a receipt"), "{bogus}");
+    // And verify reads the purge log against the rows: receipt 1 and 3 are
+    // still there, so no purge through 4 ever ran.
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 1, "{verdict}");
+    assert!(
+        verdict.contains("broken at receipt 1")
+            && verdict.contains("purge log was written by hand"),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn sqlite_a_forged_purge_cannot_hide_a_replaced_receipt() {
+    a_forged_purge_cannot_hide_a_replaced_receipt(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_a_forged_purge_cannot_hide_a_replaced_receipt() {
+    a_forged_purge_cannot_hide_a_replaced_receipt(Backend::Postgres);
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;

@@ -160,6 +160,9 @@ async fn verify(store: &Store) -> i32 {
             format!("receipt {seq} was changed after it was stored: its hash no longer matches")
         }
         Break::Unreadable { seq, why } => format!("receipt {seq} is no longer a receipt: {why}"),
+        Break::UnderPurge { seq, purged_through } => format!(
+            "receipt {seq} is still there, though the purge log says every receipt through {purged_through} was removed: the purge log was written by hand, or the receipt was put back"
+        ),
     };
     println!("the chain is broken at receipt {}: {why}", broken.seq());
     println!(

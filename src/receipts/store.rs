@@ -41,6 +41,9 @@ pub enum Break {
     Edited { seq: i64 },
     /// The stored text is no longer a receipt.
     Unreadable { seq: i64, why: String },
+    /// A row at or below the last purge, which removed every row up to it:
+    /// that purge did not happen as recorded, or the row was put back.
+    UnderPurge { seq: i64, purged_through: i64 },
 }
 
 impl Break {
@@ -49,7 +52,8 @@ impl Break {
             Break::Missing { seq, .. }
             | Break::Unlinked { seq }
             | Break::Edited { seq }
-            | Break::Unreadable { seq, .. } => *seq,
+            | Break::Unreadable { seq, .. }
+            | Break::UnderPurge { seq, .. } => *seq,
         }
     }
 }
@@ -243,6 +247,21 @@ impl Store {
             head: anchor,
             broken: None,
         };
+        // A purge removes every row up to its anchor, so any row still there
+        // means the purge log was written by hand (to hide rows from this
+        // walk, which starts at the anchor) or a row was put back under it.
+        let under_purge =
+            sqlx::query("SELECT seq FROM receipts WHERE seq <= $1 ORDER BY seq LIMIT 1")
+                .bind(verdict.anchor.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        if let Some(r) = under_purge {
+            verdict.broken = Some(Break::UnderPurge {
+                seq: r.try_get(0)?,
+                purged_through: verdict.anchor.0,
+            });
+            return Ok(verdict);
+        }
         let mut rows = sqlx::query(
             "SELECT seq, received_at, consent_id, receipt, prev_hash, hash FROM receipts \
              WHERE seq > $1 ORDER BY seq",
