@@ -13,7 +13,6 @@ use super::*;
 use crate::engine::config::{self, Config};
 use crate::engine::i18n;
 use crate::engine::json::Value;
-use crate::engine::policy::evaluate;
 
 /// Where a boot in steps stands between two of them.
 pub(super) enum Boot {
@@ -110,15 +109,7 @@ pub(super) fn settle(
         &browser_languages(&window),
     );
     let mut store = Store::open(&config.storage);
-    let stored = read_stored(&store);
-    let decision = evaluate(
-        &config,
-        stored,
-        now_ms(),
-        gpc_enabled(&window),
-        new_consent_id,
-        lang.code(),
-    );
+    let decision = decide_from_storage(&config, &store, gpc_enabled(&window), lang.code());
     if let Some(why) = decision.discarded {
         let mut line = String::from("biscoito: stored consent set aside (");
         line.push_str(why.as_str());
@@ -128,12 +119,7 @@ pub(super) fn settle(
     if decision.clear_stored {
         store.clear();
     }
-    if let (true, Some(record)) = (decision.store, &decision.record) {
-        store.write(
-            &record.to_json(),
-            storage::seconds_until(now_ms(), record.expires_ms),
-        );
-    }
+    store_decision(&mut store, &decision);
     let analytics = match (&config.google_analytics, &shim) {
         (Some(ga), Some(shim)) => {
             if Reflect::get(&window, &"gtag".into())

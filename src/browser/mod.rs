@@ -29,6 +29,7 @@ use web_sys::{Document, Window};
 use crate::engine::config::Config;
 use crate::engine::i18n::Lang;
 use crate::engine::json::Value;
+use crate::engine::policy::{evaluate, follow_mirror, Decision};
 use crate::engine::record::Record;
 
 #[cfg(test)]
@@ -161,10 +162,51 @@ pub(super) fn parse_json(text: &str) -> Result<Value, String> {
     plain_to_value(&js, 0).ok_or_else(|| String::from("nested too deeply"))
 }
 
-/// The stored record as JSON data, if anything is stored (`Err` when the
-/// text is not JSON: the policy treats it as malformed).
-pub(super) fn read_stored(store: &Store) -> Option<Result<Value, ()>> {
-    store.read().map(|text| parse_json(&text).map_err(|_| ()))
+/// What holds, from this host's stored record, the cookie mirror (which
+/// the policy lets only narrow it, unless the maintainer trusts every host
+/// under the domain) and the browser's GPC signal. Says on the console why
+/// anything stored was set aside.
+pub(super) fn decide_from_storage(
+    config: &Config,
+    store: &Store,
+    gpc: bool,
+    language: &str,
+) -> Decision {
+    let stored = store.read().map(|text| parse_json(&text).map_err(|_| ()));
+    let decision = evaluate(config, stored, now_ms(), gpc, new_consent_id, language);
+    let mirrors = store
+        .read_mirrors()
+        .into_iter()
+        .map(|text| parse_json(&text).map_err(|_| ()));
+    let decision = follow_mirror(
+        config,
+        decision,
+        mirrors,
+        store.trusts_every_host(),
+        now_ms(),
+        new_consent_id,
+    );
+    if let Some(why) = decision.mirror_set_aside {
+        let mut line = String::from("biscoito: the consent cookie mirror was not read (");
+        line.push_str(why.as_str());
+        line.push_str("); this site's own record stands");
+        web_sys::console::info_1(&line.into());
+    }
+    decision
+}
+
+/// Writes what the decision made, if anything: here only when it came from
+/// the mirror, here and in the mirror when it was made on this page.
+pub(super) fn store_decision(store: &mut Store, decision: &Decision) {
+    let (true, Some(record)) = (decision.store, &decision.record) else {
+        return;
+    };
+    let seconds = storage::seconds_until(now_ms(), record.expires_ms);
+    if decision.store_here_only {
+        store.write_here(&record.to_json(), seconds);
+    } else {
+        store.write(&record.to_json(), seconds);
+    }
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use web_sys::{
 use super::*;
 use crate::engine::html;
 use crate::engine::i18n::Text;
-use crate::engine::policy::{allows, category_list, cookie_doomed, evaluate, revoked};
+use crate::engine::policy::{allows, category_list, cookie_doomed, revoked};
 use crate::engine::record::Method;
 
 thread_local! {
@@ -429,18 +429,11 @@ pub(super) fn wire_page_once(window: &Window, document: &Document) {
 pub(super) fn follow_stored_record(shown_again: bool) {
     let gpc = window().is_some_and(|w| gpc_enabled(&w));
     let Some((previous, current, made_here)) = with_app(|app| {
-        let decision = evaluate(
-            &app.config,
-            read_stored(&app.store),
-            now_ms(),
-            gpc,
-            new_consent_id,
-            app.lang.code(),
-        );
+        let decision = decide_from_storage(&app.config, &app.store, gpc, app.lang.code());
         if shown_again && decision.clear_stored {
             app.store.clear();
         }
-        let current = decision.record;
+        let current = decision.record.clone();
         let unchanged = current == app.record;
         // A restored page goes on as a load would even when its record did
         // not change: pages elsewhere may have set cookies meanwhile under a
@@ -452,11 +445,8 @@ pub(super) fn follow_stored_record(shown_again: bool) {
             return Some((app.record.clone(), current, false));
         }
         let made_here = shown_again && decision.store;
-        if let (true, Some(record)) = (made_here, &current) {
-            app.store.write(
-                &record.to_json(),
-                storage::seconds_until(now_ms(), record.expires_ms),
-            );
+        if made_here {
+            store_decision(&mut app.store, &decision);
         }
         let previous = std::mem::replace(&mut app.record, current.clone());
         if let Some(ui) = &app.ui {

@@ -29,6 +29,11 @@ impl Backend {
 pub struct Store {
     pub backend: Backend,
     key: String,
+    /// The host-only cookie that holds the record when localStorage cannot.
+    /// Never the mirror's name: two cookies of one name, one host-only and
+    /// one on the parent domain, are read in an order the page does not
+    /// choose, and the older one could hide a sibling's revocation.
+    fallback_cookie: String,
     mirror: Option<CookieMirror>,
     memory: Option<String>,
 }
@@ -47,17 +52,27 @@ fn local_storage_readable() -> bool {
 }
 
 pub fn read_cookie(name: &str) -> Option<String> {
-    let all = html_document()?.cookie().ok()?;
-    all.split(';').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        if k.trim() == name {
-            js_sys::decode_uri_component(v.trim())
-                .ok()
-                .map(String::from)
-        } else {
-            None
-        }
-    })
+    read_cookies(name).into_iter().next()
+}
+
+/// The values of every cookie called `name` the page sees, in the browser's
+/// order (longest path first, then oldest).
+fn read_cookies(name: &str) -> Vec<String> {
+    let Some(all) = html_document().and_then(|d| d.cookie().ok()) else {
+        return Vec::new();
+    };
+    all.split(';')
+        .filter_map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            if k.trim() == name {
+                js_sys::decode_uri_component(v.trim())
+                    .ok()
+                    .map(String::from)
+            } else {
+                None
+            }
+        })
+        .collect()
 }
 
 pub fn cookie_names() -> Vec<String> {
@@ -123,21 +138,25 @@ impl Store {
         } else {
             Backend::Cookie
         };
+        let fallback_cookie = match &settings.cookie {
+            Some(mirror) if mirror.name == settings.key => {
+                let mut name = settings.key.clone();
+                name.push_str("-local");
+                name
+            }
+            _ => settings.key.clone(),
+        };
         Store {
             backend,
             key: settings.key.clone(),
+            fallback_cookie,
             mirror: settings.cookie.clone(),
             memory: None,
         }
     }
 
+    /// This host's own copy: localStorage, or the fallback cookie.
     pub fn read(&self) -> Option<String> {
-        // The mirror is written with every decision on every subdomain that
-        // shares it, so it is the latest word: a revocation made on a sibling
-        // must win over this subdomain's older localStorage copy.
-        if let Some(mirrored) = self.mirror.as_ref().and_then(|m| read_cookie(&m.name)) {
-            return Some(mirrored);
-        }
         match self.backend {
             // A page view whose localStorage write failed left the record in
             // the cookie: it still counts once localStorage takes writes again.
@@ -145,30 +164,31 @@ impl Store {
                 .get_item(&self.key)
                 .ok()
                 .flatten()
-                .or_else(|| read_cookie(&self.key)),
-            Backend::Cookie => read_cookie(&self.key),
+                .or_else(|| read_cookie(&self.fallback_cookie)),
+            Backend::Cookie => read_cookie(&self.fallback_cookie),
             Backend::Memory => self.memory.clone(),
         }
     }
 
-    /// Stores `value` until `max_age_seconds` from now. Falls down the chain on failure.
+    /// Every cookie named like the mirror that this page sees. Any host
+    /// under the mirror's domain can write one, with a longer path that puts
+    /// it first, so each is handed to the policy, which trusts none of them
+    /// to widen consent (`engine::policy::follow_mirror`).
+    pub fn read_mirrors(&self) -> Vec<String> {
+        self.mirror
+            .as_ref()
+            .map(|m| read_cookies(&m.name))
+            .unwrap_or_default()
+    }
+
+    pub fn trusts_every_host(&self) -> bool {
+        self.mirror.as_ref().is_some_and(|m| m.trust_every_host)
+    }
+
+    /// Stores `value` until `max_age_seconds` from now, here and in the
+    /// mirror. Falls down the chain on failure.
     pub fn write(&mut self, value: &str, max_age_seconds: u64) {
-        if self.backend == Backend::Local {
-            if LocalStorage::raw().set_item(&self.key, value).is_ok() {
-                self.forget_cookie_copy();
-            } else {
-                self.backend = Backend::Cookie;
-            }
-        }
-        if self.backend == Backend::Cookie
-            && !(write_cookie(&cookie_spec(&self.key, Some(value), max_age_seconds, None))
-                && read_cookie(&self.key).is_some())
-        {
-            self.backend = Backend::Memory;
-        }
-        if self.backend == Backend::Memory {
-            self.memory = Some(value.to_owned());
-        }
+        self.write_here(value, max_age_seconds);
         if let Some(mirror) = &self.mirror {
             write_cookie(&cookie_spec(
                 &mirror.name,
@@ -179,6 +199,31 @@ impl Store {
         }
     }
 
+    /// Stores `value` in this host's storage only, leaving the mirror as it is.
+    pub fn write_here(&mut self, value: &str, max_age_seconds: u64) {
+        if self.backend == Backend::Local {
+            if LocalStorage::raw().set_item(&self.key, value).is_ok() {
+                self.forget_cookie_copy();
+            } else {
+                self.backend = Backend::Cookie;
+            }
+        }
+        if self.backend == Backend::Cookie
+            && !(write_cookie(&cookie_spec(
+                &self.fallback_cookie,
+                Some(value),
+                max_age_seconds,
+                None,
+            )) && read_cookie(&self.fallback_cookie).is_some())
+        {
+            self.backend = Backend::Memory;
+        }
+        if self.backend == Backend::Memory {
+            self.memory = Some(value.to_owned());
+        }
+    }
+
+    /// Deletes this host's copy.
     pub fn clear(&mut self) {
         match self.backend {
             Backend::Local => {
@@ -186,19 +231,19 @@ impl Store {
                 self.forget_cookie_copy();
             }
             Backend::Cookie => {
-                write_cookie(&cookie_spec(&self.key, None, 0, None));
+                write_cookie(&cookie_spec(&self.fallback_cookie, None, 0, None));
             }
             Backend::Memory => self.memory = None,
         }
-        if let Some(mirror) = &self.mirror {
-            write_cookie(&cookie_spec(&mirror.name, None, 0, Some(mirror)));
-        }
+        // The mirror is left alone: what made this host's copy stale (an
+        // older revision, an expiry) says nothing of a sibling's record
+        // there, and the mirror expires with the record it holds.
     }
 
     /// An older fallback copy must not outlive the record that replaced or cleared it.
     fn forget_cookie_copy(&self) {
-        if read_cookie(&self.key).is_some() {
-            write_cookie(&cookie_spec(&self.key, None, 0, None));
+        if read_cookie(&self.fallback_cookie).is_some() {
+            write_cookie(&cookie_spec(&self.fallback_cookie, None, 0, None));
         }
     }
 

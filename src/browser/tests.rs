@@ -456,20 +456,36 @@ fn with_no_storage_at_all_the_choice_lives_only_as_long_as_the_page() {
 }
 
 #[wasm_bindgen_test]
-fn the_cookie_mirror_carries_the_choice_where_local_storage_is_empty() {
+fn the_cookie_mirror_carries_a_refusal_where_local_storage_is_empty_but_not_an_acceptance() {
     let config = r#"{"language": "en", "storage": {"key": "mirror-test",
         "cookie": {"name": "consent-mirror", "path": "/", "sameSite": "Strict"}}}"#;
     fresh(config);
     accept_all();
     let mirrored = storage::read_cookie("consent-mirror").expect("mirror cookie written");
     assert!(mirrored.contains("\"analytics\":true"), "{mirrored}");
-    // A sibling subdomain has its own, empty localStorage but sees the cookie.
+    // A sibling subdomain has its own, empty localStorage but sees the cookie,
+    // which any host under the domain could have written: it asks.
     local().clear().unwrap();
     init(js_sys::JSON::parse(config).unwrap());
-    assert!(accepted("analytics"));
+    assert!(!accepted("analytics"));
+    assert!(shadow_html().contains(">Accept all</button>"));
     reject_all();
     let mirrored = storage::read_cookie("consent-mirror").unwrap();
     assert!(mirrored.contains("\"analytics\":false"), "{mirrored}");
+    // A refusal is taken as this host's answer, under an id of its own.
+    local().clear().unwrap();
+    init(js_sys::JSON::parse(config).unwrap());
+    assert!(
+        !shadow_html().contains(">Accept all</button>"),
+        "not asked again"
+    );
+    let here = local().get_item("mirror-test").unwrap().expect("kept here");
+    assert!(here.contains("\"method\":\"reject-all\""), "{here}");
+    assert_ne!(
+        storage::read_cookie("consent-mirror").unwrap(),
+        here,
+        "the mirror is not written back"
+    );
     forget_cookie("consent-mirror");
     local().clear().unwrap();
 }

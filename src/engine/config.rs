@@ -235,6 +235,10 @@ pub struct CookieMirror {
     pub same_site: SameSite,
     /// `None`: Secure exactly when the page is served over https.
     pub secure: Option<bool>,
+    /// Whether a wider choice found in the mirror is taken here. Any host
+    /// under `domain` can write the mirror and the browser cannot say which
+    /// did, so by default it can only narrow this host's consent.
+    pub trust_every_host: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1298,6 +1302,7 @@ fn read_cookie_mirror(
         path: "/".to_owned(),
         same_site: SameSite::Lax,
         secure: None,
+        trust_every_host: false,
     };
     if matches!(value, Value::Bool(true)) {
         return Some(mirror);
@@ -1350,6 +1355,12 @@ fn read_cookie_mirror(
         match v {
             Value::Bool(b) => mirror.secure = Some(*b),
             other => f.wrong_type("secure", "true or false", other),
+        }
+    }
+    if let Some(v) = f.take("trustEveryHost") {
+        match v {
+            Value::Bool(b) => mirror.trust_every_host = *b,
+            other => f.wrong_type("trustEveryHost", "true or false", other),
         }
     }
     if mirror.same_site == SameSite::None && mirror.secure == Some(false) {

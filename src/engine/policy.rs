@@ -3,7 +3,7 @@
 
 use super::config::{is_ga_cookie, Category, Config, CookieInfo};
 use super::json::Value;
-use super::record::{Invalid, Method, Record};
+use super::record::{Invalid, Method, Record, CLOCK_SKEW_MS};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Decision {
@@ -16,6 +16,12 @@ pub struct Decision {
     /// Whether the caller must delete the stored text: set aside and not
     /// replaced, unless it belongs to a newer policy revision.
     pub clear_stored: bool,
+    /// `store` writes this host's copy only: the record came from the cookie
+    /// mirror, which already holds the later word (written back, it could
+    /// erase a sibling's refusal of a service this host does not know).
+    pub store_here_only: bool,
+    /// Why a cookie mirror was not read, for the console.
+    pub mirror_set_aside: Option<Invalid>,
 }
 
 impl Decision {
@@ -50,6 +56,8 @@ pub fn evaluate(
                     store: false,
                     discarded: None,
                     clear_stored: false,
+                    store_here_only: false,
+                    mirror_set_aside: None,
                 }
             }
             Err(why) => discarded = Some(why),
@@ -66,6 +74,8 @@ pub fn evaluate(
             store: !keep_stored,
             discarded,
             clear_stored: false,
+            store_here_only: false,
+            mirror_set_aside: None,
         };
     }
     Decision {
@@ -73,7 +83,103 @@ pub fn evaluate(
         store: false,
         clear_stored: discarded.is_some() && !keep_stored,
         discarded,
+        store_here_only: false,
+        mirror_set_aside: None,
     }
+}
+
+/// What the parent-domain cookie mirror changes in `decision`, which was
+/// made from this host's own storage. `mirrors` holds every cookie of the
+/// mirror's name the page sees (a host-only cookie, or one with a longer
+/// path, can sit beside the real one; each is read). The browser cannot
+/// tell which host under the domain wrote them, so unless the maintainer
+/// trusts every host there (`trust_every_host`), a mirror can only narrow:
+/// what it refuses later than this host's record is taken away here, and a
+/// refusal of everything optional is taken as this host's answer. A wider
+/// choice, an unreadable mirror or one from another config changes nothing
+/// here and never clears this host's record.
+pub fn follow_mirror(
+    config: &Config,
+    mut decision: Decision,
+    mirrors: impl IntoIterator<Item = Result<Value, ()>>,
+    trust_every_host: bool,
+    now_ms: u64,
+    new_id: impl FnOnce() -> String,
+) -> Decision {
+    // Only what was written after this host's own record can change it, and
+    // never from the future: a date far ahead would otherwise outrank every
+    // later choice made here.
+    let local_updated = decision.record.as_ref().map_or(0, |r| r.updated_ms);
+    let latest_allowed = now_ms.saturating_add(CLOCK_SKEW_MS);
+    let mut later = Vec::new();
+    for mirror in mirrors {
+        match mirror
+            .map_err(|_| Invalid::Malformed)
+            .and_then(|v| Record::from_value(&v))
+        {
+            Ok(r) if r.updated_ms > local_updated && r.updated_ms <= latest_allowed => {
+                later.push(r)
+            }
+            Ok(_) => {}
+            Err(why) => decision.mirror_set_aside = Some(why),
+        }
+    }
+    let newest_valid = later
+        .iter()
+        .filter(|r| r.check(config, now_ms).is_ok())
+        .max_by_key(|r| r.updated_ms);
+    if let (true, Some(mirrored)) = (trust_every_host, newest_valid) {
+        decision.record = Some(mirrored.clone());
+        decision.store = false;
+        return decision;
+    }
+    match &decision.record {
+        Some(local) => {
+            let mut current = local.clone();
+            let mut narrowed = false;
+            // Each refusal is taken away, in any order: the result is the same.
+            for refusal in &later {
+                if let Some(less) = current.narrowed_by(config, refusal, now_ms) {
+                    current = less;
+                    narrowed = true;
+                }
+            }
+            if narrowed {
+                decision.record = Some(current);
+                decision.store = true;
+                decision.store_here_only = true;
+            }
+        }
+        None => {
+            // A refusal made on a sibling under this very config answers
+            // the question here too, under this host's own consent id (an id
+            // read from the mirror could be one its writer chose).
+            let refusal = newest_valid.filter(|r| {
+                !config
+                    .categories
+                    .iter()
+                    .any(|c| !c.required && partly_accepted(c, Some(r)))
+            });
+            if let Some(refusal) = refusal {
+                let method = match refusal.method {
+                    Method::Gpc => Method::Gpc,
+                    _ => Method::RejectAll,
+                };
+                decision.record = Some(Record::decide(
+                    config,
+                    &[],
+                    method,
+                    now_ms,
+                    new_id(),
+                    &refusal.language,
+                ));
+                // A newer revision's record stays for the pages that have it.
+                decision.store = decision.discarded != Some(Invalid::NewerRevision);
+                decision.store_here_only = true;
+            }
+        }
+    }
+    decision
 }
 
 /// Whether content needing every one of `ids` may run. Each is a category
@@ -341,6 +447,331 @@ mod tests {
         assert_eq!(
             revoked(&c, Some(&on), None),
             ["analytics", "google-analytics"]
+        );
+    }
+
+    /// What the page reads from a mirror cookie holding `text`.
+    fn mirror_text(text: &str) -> Result<Value, ()> {
+        parse(text).map_err(|_| ())
+    }
+
+    /// `record` with every decision flipped to true, as a sibling host
+    /// that wants this visitor measured would write it.
+    fn forged_acceptance(record: &Record, config: &Config, id: &str) -> String {
+        let mut forged = Record::decide(
+            config,
+            &["analytics"],
+            Method::AcceptAll,
+            NOW + 5_000,
+            id.into(),
+            "pt-BR",
+        );
+        forged.created_ms = record.created_ms;
+        forged.to_json()
+    }
+
+    #[test]
+    fn a_sibling_cannot_opt_in_a_visitor_who_refused_here() {
+        let c = Config::default();
+        let refused = Record::decide(&c, &[], Method::RejectAll, NOW, "mine".into(), "pt-BR");
+        let local = evaluate(&c, stored(&refused), NOW + 10_000, false, id, "pt-BR");
+        let forged = [mirror_text(&forged_acceptance(&refused, &c, "attacker-id"))];
+        let d = follow_mirror(&c, local, forged, false, NOW + 10_000, id);
+        assert!(!allows(&c, d.record.as_ref(), ["analytics"]));
+        assert_eq!(
+            d.record.as_ref().unwrap().id,
+            "mine",
+            "the consent id stays this host's"
+        );
+        assert!(!d.store, "nothing to write");
+    }
+
+    #[test]
+    fn a_sibling_cannot_opt_in_a_visitor_who_never_chose() {
+        let c = Config::default();
+        let nothing = evaluate(&c, None, NOW, false, id, "pt-BR");
+        let blank = Record::decide(&c, &[], Method::RejectAll, NOW, "x".into(), "pt-BR");
+        let forged = [mirror_text(&forged_acceptance(&blank, &c, "attacker-id"))];
+        let d = follow_mirror(&c, nothing, forged, false, NOW + 10_000, id);
+        assert!(d.show_banner(), "asked, not opted in");
+        assert!(!allows(&c, d.record.as_ref(), ["analytics"]));
+    }
+
+    #[test]
+    fn a_malformed_or_foreign_mirror_never_clears_this_hosts_record() {
+        let c = Config::default();
+        let mine = analytics_on(&c, Method::AcceptAll);
+        let foreign_config = super::super::config::services_example();
+        let foreign = Record::decide(
+            &foreign_config,
+            &["videos", "analytics"],
+            Method::Custom,
+            NOW + 1,
+            "other".into(),
+            "pt-BR",
+        );
+        for mirror in [
+            Err(()),
+            mirror_text("{\"schema\": 1}"),
+            mirror_text(&foreign.to_json()),
+        ] {
+            let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+            let d = follow_mirror(&c, local, [mirror.clone()], false, NOW + 10_000, id);
+            assert!(allows(&c, d.record.as_ref(), ["analytics"]), "{mirror:?}");
+            assert!(!d.clear_stored && !d.store, "{mirror:?}");
+        }
+        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(&c, local, [Err(())], false, NOW + 10_000, id);
+        assert_eq!(
+            d.mirror_set_aside,
+            Some(Invalid::Malformed),
+            "the console says why"
+        );
+    }
+
+    #[test]
+    fn a_later_refusal_on_a_sibling_applies_here_and_an_earlier_one_does_not() {
+        let c = Config::default();
+        let mine = analytics_on(&c, Method::AcceptAll);
+        let revoked_there = Record::decide(
+            &c,
+            &[],
+            Method::RejectAll,
+            NOW + 5_000,
+            "sibling".into(),
+            "en",
+        );
+        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            local,
+            [mirror_text(&revoked_there.to_json())],
+            false,
+            NOW + 10_000,
+            id,
+        );
+        let record = d.record.as_ref().unwrap();
+        assert!(!allows(&c, Some(record), ["analytics"]));
+        assert_eq!(
+            (record.id.as_str(), record.method),
+            ("x", Method::RejectAll)
+        );
+        assert!(
+            record.expires_ms <= mine.expires_ms,
+            "narrowing renews nothing"
+        );
+        assert!(
+            d.store && d.store_here_only,
+            "kept here, the mirror left as it is"
+        );
+        // A refusal older than this host's acceptance was answered here since.
+        let earlier = Record::decide(
+            &c,
+            &[],
+            Method::RejectAll,
+            NOW - 5_000,
+            "sibling".into(),
+            "en",
+        );
+        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            local,
+            [mirror_text(&earlier.to_json())],
+            false,
+            NOW + 10_000,
+            id,
+        );
+        assert!(allows(&c, d.record.as_ref(), ["analytics"]) && !d.store);
+    }
+
+    #[test]
+    fn a_refusal_behind_a_shadowing_cookie_of_the_same_name_still_counts() {
+        let c = Config::default();
+        let mine = analytics_on(&c, Method::AcceptAll);
+        let revoked_there =
+            Record::decide(&c, &[], Method::RejectAll, NOW + 5_000, "s".into(), "en");
+        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let both = [
+            mirror_text(&mine.to_json()),
+            mirror_text(&revoked_there.to_json()),
+        ];
+        let d = follow_mirror(&c, local, both, false, NOW + 10_000, id);
+        assert!(!allows(&c, d.record.as_ref(), ["analytics"]));
+    }
+
+    #[test]
+    fn a_sibling_with_other_categories_withdraws_only_what_it_names() {
+        let here = super::super::config::services_example();
+        let mine = Record::decide(
+            &here,
+            &["videos", "analytics"],
+            Method::AcceptAll,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
+        // The sibling knows only the default config (analytics and Google
+        // Analytics) and its visitor refused there.
+        let sibling = Config::default();
+        let refused = Record::decide(
+            &sibling,
+            &[],
+            Method::RejectAll,
+            NOW + 5_000,
+            "s".into(),
+            "pt-BR",
+        );
+        let local = evaluate(&here, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &here,
+            local,
+            [mirror_text(&refused.to_json())],
+            false,
+            NOW + 10_000,
+            id,
+        );
+        let r = d.record.as_ref();
+        assert!(
+            allows(&here, r, ["youtube"]) && allows(&here, r, ["vimeo"]),
+            "videos were never its to refuse"
+        );
+        assert!(!allows(&here, r, ["google-analytics"]) && !allows(&here, r, ["hotjar"]));
+    }
+
+    #[test]
+    fn a_category_without_services_is_narrowed_as_one() {
+        let c = super::super::config::from_value(
+            &parse(r#"{"categories": [{"id": "necessary", "required": true}, {"id": "marketing"}, {"id": "maps"}]}"#).unwrap(),
+        )
+        .unwrap();
+        let mine = Record::decide(
+            &c,
+            &["marketing", "maps"],
+            Method::AcceptAll,
+            NOW,
+            "x".into(),
+            "pt-BR",
+        );
+        let mut there = Record::decide(
+            &c,
+            &["maps"],
+            Method::Custom,
+            NOW + 5_000,
+            "s".into(),
+            "pt-BR",
+        );
+        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            local,
+            [mirror_text(&there.to_json())],
+            false,
+            NOW + 10_000,
+            id,
+        );
+        let r = d.record.as_ref();
+        assert!(!allows(&c, r, ["marketing"]) && allows(&c, r, ["maps"]));
+        // A sibling that never heard of "maps" leaves it alone.
+        there.decisions.retain(|(id, _)| id != "maps");
+        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            local,
+            [mirror_text(&there.to_json())],
+            false,
+            NOW + 10_000,
+            id,
+        );
+        assert!(allows(&c, d.record.as_ref(), ["maps"]));
+    }
+
+    #[test]
+    fn a_refusal_made_on_a_sibling_answers_here_under_an_id_of_this_hosts() {
+        let c = Config::default();
+        let refused = Record::decide(
+            &c,
+            &[],
+            Method::RejectAll,
+            NOW,
+            "chosen-by-whoever-wrote-it".into(),
+            "en",
+        );
+        let nothing = evaluate(&c, None, NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            nothing,
+            [mirror_text(&refused.to_json())],
+            false,
+            NOW + 10_000,
+            id,
+        );
+        let record = d.record.as_ref().unwrap();
+        assert_eq!(
+            (record.id.as_str(), record.method),
+            ("fresh", Method::RejectAll)
+        );
+        assert!(!d.show_banner() && d.store && d.store_here_only);
+    }
+
+    #[test]
+    fn trusting_every_host_takes_the_siblings_later_acceptance_but_not_an_earlier_or_foreign_one() {
+        let c = Config::default();
+        let refused = Record::decide(&c, &[], Method::RejectAll, NOW, "mine".into(), "pt-BR");
+        let accepted_there = Record::decide(
+            &c,
+            &["analytics"],
+            Method::AcceptAll,
+            NOW + 5_000,
+            "s".into(),
+            "pt-BR",
+        );
+        let local = evaluate(&c, stored(&refused), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            local,
+            [mirror_text(&accepted_there.to_json())],
+            true,
+            NOW + 10_000,
+            id,
+        );
+        assert!(allows(&c, d.record.as_ref(), ["analytics"]));
+        let later_here = Record::decide(
+            &c,
+            &[],
+            Method::RejectAll,
+            NOW + 6_000,
+            "mine".into(),
+            "pt-BR",
+        );
+        let local = evaluate(&c, stored(&later_here), NOW + 10_000, false, id, "pt-BR");
+        let d = follow_mirror(
+            &c,
+            local,
+            [mirror_text(&accepted_there.to_json())],
+            true,
+            NOW + 10_000,
+            id,
+        );
+        assert!(
+            !allows(&c, d.record.as_ref(), ["analytics"]),
+            "this host's later word stands"
+        );
+        let bumped = Config {
+            revision: 2,
+            ..Config::default()
+        };
+        let d = follow_mirror(
+            &bumped,
+            evaluate(&bumped, None, NOW, false, id, "pt-BR"),
+            [mirror_text(&accepted_there.to_json())],
+            true,
+            NOW + 10_000,
+            id,
+        );
+        assert!(
+            d.show_banner(),
+            "a record of another revision is no consent here"
         );
     }
 

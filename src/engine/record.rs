@@ -10,7 +10,7 @@ use super::json::{Value, Writer};
 pub const SCHEMA: u64 = 1;
 const DAY_MS: u64 = 86_400_000;
 /// How far a record's clock may run ahead of ours before it counts as forged.
-const CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
+pub(crate) const CLOCK_SKEW_MS: u64 = 10 * 60 * 1000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Method {
@@ -169,6 +169,67 @@ impl Record {
             Some(services) => services.iter().any(|(id, on)| id == service && *on),
             None => self.accepted(category),
         }
+    }
+
+    /// Whether this record says no, by name, to `id` of `category` (`id`
+    /// equal to `category` for a category without services). A service it
+    /// does not name is refused when its category is: the record may come
+    /// from a sibling site whose category holds other services, and reading
+    /// a partial "no" as a whole one errs on the side of refusing.
+    fn names_as_refused(&self, id: &str, category: &str) -> bool {
+        for (name, on) in self.services.iter().flatten() {
+            if name == id {
+                return !on;
+            }
+        }
+        for (name, on) in &self.decisions {
+            if name == category {
+                return !on;
+            }
+        }
+        false
+    }
+
+    /// This record with whatever `later` refuses taken away, or `None` when
+    /// `later` withdraws nothing. `later` may come from another host (the
+    /// parent-domain cookie mirror): it can only ever take consent away,
+    /// never add any, and it need not have been made under this config.
+    pub fn narrowed_by(&self, config: &Config, later: &Record, now_ms: u64) -> Option<Record> {
+        let mut kept = Vec::new();
+        let mut withdrawn = false;
+        for category in config.categories.iter().filter(|c| !c.required) {
+            if category.services.is_empty() {
+                if self.accepted(&category.id) {
+                    if later.names_as_refused(&category.id, &category.id) {
+                        withdrawn = true;
+                    } else {
+                        kept.push(category.id.as_str());
+                    }
+                }
+                continue;
+            }
+            for service in &category.services {
+                if self.service_accepted(&service.id, &category.id) {
+                    if later.names_as_refused(&service.id, &category.id) {
+                        withdrawn = true;
+                    } else {
+                        kept.push(service.id.as_str());
+                    }
+                }
+            }
+        }
+        if !withdrawn {
+            return None;
+        }
+        let method = if kept.is_empty() {
+            Method::RejectAll
+        } else {
+            Method::Custom
+        };
+        let mut narrowed = self.revise(config, &kept, method, now_ms, &self.language);
+        // Taking consent away does not renew what is left of it.
+        narrowed.expires_ms = narrowed.expires_ms.min(self.expires_ms);
+        Some(narrowed)
     }
 
     /// The categories and services this record accepts: given back to

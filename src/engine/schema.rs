@@ -288,6 +288,12 @@ const COOKIE_MIRROR: &[Field] = &[
         "Secure attribute. Default: on exactly when the page is served over https.",
         "Atributo Secure. Padrão: ligado exatamente quando a página é servida por https.",
     ),
+    field(
+        "trustEveryHost",
+        Shape::Bool { default: false },
+        "Take a wider choice from the mirror. Any host under the domain can write it (a vendor's site, an old http host), so by default the mirror only narrows: a refusal or revocation made on a sibling applies here, an acceptance is asked for again. Turn on only when every host under the domain is yours and served over https.",
+        "Aceitar do espelho uma escolha mais ampla. Qualquer host sob o domínio pode escrevê-lo (o site de um fornecedor, um host antigo em http), então por padrão o espelho só restringe: uma recusa ou revogação feita num site irmão vale aqui, um aceite é pedido de novo. Ligue só quando todo host sob o domínio for seu e servido por https.",
+    ),
 ];
 
 const STORAGE: &[Field] = &[
