@@ -41,7 +41,7 @@ let counter = 0;
 const nextId = (prefix) => prefix + (counter++).toString(16).padStart(32 - prefix.length, "0");
 
 async function startService(db) {
-  const child = spawn(BIN, ["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db], {
+  const child = spawn(BIN, ["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db, "--no-rate-limit"], {
     stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, BISCOITO_LOG: "warn,biscoito::receipts::server=info" },
   });
   const lines = createInterface({ input: child.stderr });

@@ -594,11 +594,115 @@ fn postgres_a_forged_purge_cannot_hide_a_replaced_receipt() {
     a_forged_purge_cannot_hide_a_replaced_receipt(Backend::Postgres);
 }
 
+fn anyones_claims_are_limited(backend: Backend) {
+    let Some(db) = fresh_db(backend, "claims") else {
+        return;
+    };
+    let service = Service::start(
+        &db,
+        &[
+            "--client-ip-header",
+            "X-Forwarded-For",
+            "--max-per-consent",
+            "3",
+            "--read-timeout",
+            "1",
+            "--connection-timeout",
+            "3",
+        ],
+    );
+    let from = |forwarded: String, n: usize| {
+        let body = receipt(&consent_id(n), Method::RejectAll, &[]);
+        service
+            .post(
+                &[
+                    ("Content-Type", BEACON_TYPE),
+                    ("X-Forwarded-For", &forwarded),
+                ],
+                &body,
+            )
+            .0
+    };
+    // The limit is on by default (120 a minute). A flooder puts a new
+    // address first in X-Forwarded-For each time; the proxy appended the
+    // one it saw, which is what counts.
+    let spoofed: Vec<u16> = (0..130)
+        .map(|n| from(format!("198.51.{}.{}, 203.0.113.7", n / 250, n % 250), n))
+        .collect();
+    assert!(spoofed.contains(&429), "{spoofed:?}");
+    assert!(spoofed.iter().filter(|s| **s == 204).count() <= 120);
+    // One host takes a new address of its IPv6 /64 each time: one key.
+    let rotated: Vec<u16> = (0..130)
+        .map(|n| from(format!("2001:db8:1:2::{:x}", n + 1), 1000 + n))
+        .collect();
+    assert!(rotated.contains(&429), "{rotated:?}");
+    assert_eq!(
+        from("2001:db8:1:3::1".into(), 2000),
+        204,
+        "the next /64 is someone else"
+    );
+    // One consent id cannot fill the log.
+    for _ in 0..3 {
+        assert_eq!(from("192.0.2.10".into(), 3000), 204);
+    }
+    let body = receipt(&consent_id(3000), Method::AcceptAll, &["analytics"]);
+    let (status, answer) = service.post(
+        &[
+            ("Content-Type", BEACON_TYPE),
+            ("X-Forwarded-For", "192.0.2.11"),
+        ],
+        &body,
+    );
+    assert_eq!(
+        (status, json(&answer)["error"].clone()),
+        (429, "consent-id-full".into())
+    );
+    // A client that sends half its headers, and one that goes quiet after
+    // its answer, are both cut off.
+    for (what, head) in [
+        (
+            "half a request",
+            "POST /receipts HTTP/1.1\r\nContent-Type: text/plain\r\n",
+        ),
+        (
+            "an idle connection",
+            "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+        ),
+    ] {
+        let mut stream = TcpStream::connect(service.address).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        stream.write_all(head.as_bytes()).unwrap();
+        let opened = std::time::Instant::now();
+        let mut answer = Vec::new();
+        let read = stream.read_to_end(&mut answer);
+        assert!(read.is_ok(), "{what}: the service closed it ({read:?})");
+        assert!(
+            opened.elapsed() < Duration::from_secs(8),
+            "{what}: {:?}",
+            opened.elapsed()
+        );
+    }
+    assert!(service.stop().success());
+}
+
+#[test]
+fn sqlite_anyones_claims_are_limited() {
+    anyones_claims_are_limited(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_anyones_claims_are_limited() {
+    anyones_claims_are_limited(Backend::Postgres);
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;
     };
-    let service = Service::start(&db, &[]);
+    // 800 receipts from one address: a load test, so no rate limit.
+    let service = Service::start(&db, &["--no-rate-limit"]);
     let address = service.address;
     let acknowledged = Arc::new(Mutex::new(Vec::new()));
     let senders: Vec<_> = (0..8)

@@ -12,6 +12,7 @@ use super::{
 use axum::http::HeaderName;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::time::Duration;
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -38,13 +39,28 @@ enum Command {
         /// (repeatable; none: any origin).
         #[arg(long = "allow-origin", value_name = "ORIGIN")]
         allow_origins: Vec<String>,
-        /// Most receipts a minute from one address (kept in memory only).
-        #[arg(long, value_name = "PER_MINUTE")]
-        rate_limit: Option<NonZeroU32>,
+        /// Most receipts a minute from one address, an IPv6 /64 counting as
+        /// one (kept in memory only).
+        #[arg(long, value_name = "PER_MINUTE", default_value = "120")]
+        rate_limit: NonZeroU32,
+        /// No rate limit: for a load test, never for a service on the internet.
+        #[arg(long, conflicts_with = "rate_limit")]
+        no_rate_limit: bool,
         /// The header in which the reverse proxy passes the visitor's address
-        /// (X-Real-IP, X-Forwarded-For), for the rate limit.
+        /// (X-Real-IP, X-Forwarded-For: the last entry, the one the proxy
+        /// added, counts), for the rate limit.
         #[arg(long, value_name = "HEADER")]
         client_ip_header: Option<HeaderName>,
+        /// Most receipts kept for one consent id (a visitor who changes their
+        /// mind every day for years stays well under it).
+        #[arg(long, value_name = "COUNT", default_value = "1000")]
+        max_per_consent: u32,
+        /// Seconds a client has to send a request's headers, and again its body.
+        #[arg(long, value_name = "SECONDS", default_value = "10")]
+        read_timeout: u64,
+        /// Seconds a connection may stay open at all, idle or not.
+        #[arg(long, value_name = "SECONDS", default_value = "60")]
+        connection_timeout: u64,
     },
     /// Check that no receipt was edited or removed outside a purge (exit 1 names the first).
     Verify,
@@ -112,13 +128,20 @@ async fn command(args: Args) -> i32 {
             listen,
             allow_origins,
             rate_limit,
+            no_rate_limit,
             client_ip_header,
+            max_per_consent,
+            read_timeout,
+            connection_timeout,
         } => {
             let options = Options {
                 listen,
                 allow_origins,
-                rate_limit,
+                rate_limit: (!no_rate_limit).then_some(rate_limit),
                 client_ip_header,
+                max_per_consent,
+                read_timeout: Duration::from_secs(read_timeout.max(1)),
+                connection_timeout: Duration::from_secs(connection_timeout.max(1)),
             };
             match server::serve(store, options).await {
                 Ok(()) => 0,

@@ -16,12 +16,18 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
-use std::net::{IpAddr, SocketAddr};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::sync::{mpsc, oneshot};
+use tower::Service as _;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 /// Most receipts committed in one transaction.
 const MAX_BATCH: usize = 512;
@@ -32,11 +38,17 @@ pub struct Options {
     pub listen: SocketAddr,
     /// Origins whose pages may send receipts; empty: any.
     pub allow_origins: Vec<String>,
-    /// Receipts a minute from one address; None: no limit.
+    /// Receipts a minute from one address (an IPv6 /64); None: no limit.
     pub rate_limit: Option<NonZeroU32>,
     /// The header the reverse proxy puts the visitor's address in, for the
     /// rate limit; without it, the connection's own address counts.
     pub client_ip_header: Option<HeaderName>,
+    /// Most receipts kept for one consent id; more are refused.
+    pub max_per_consent: u32,
+    /// How long a client may take to send a request's headers, and its body.
+    pub read_timeout: Duration,
+    /// How long a connection may stay open at all, idle or not.
+    pub connection_timeout: Duration,
 }
 
 struct Pending {
@@ -52,6 +64,7 @@ struct App {
     origins: Arc<Vec<HeaderValue>>,
     limiter: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     client_ip_header: Option<HeaderName>,
+    max_per_consent: u32,
 }
 
 /// An error answer: a JSON object naming what was wrong.
@@ -92,15 +105,34 @@ fn acceptable_type(headers: &HeaderMap) -> bool {
     )
 }
 
+/// The visitor's address as the rate limit counts it. Behind a proxy, the
+/// last entry of the header's last line: the proxy appends the address it
+/// saw, and every entry before it is whatever the client chose to send.
 fn client_address(app: &App, headers: &HeaderMap, peer: SocketAddr) -> IpAddr {
-    app.client_ip_header
+    let address = app
+        .client_ip_header
         .as_ref()
-        .and_then(|name| headers.get(name))
+        .and_then(|name| headers.get_all(name).iter().next_back())
         .and_then(|v| v.to_str().ok())
-        // X-Forwarded-For lists the client first.
-        .and_then(|v| v.split(',').next())
+        .and_then(|v| v.rsplit(',').next())
         .and_then(|v| v.trim().parse().ok())
-        .unwrap_or(peer.ip())
+        .unwrap_or(peer.ip());
+    rate_key(address)
+}
+
+/// An IPv4 address as it is; an IPv6 address as its /64, the network one
+/// subscriber is given, where a single host can take any of 2^64 addresses.
+fn rate_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let [a, b, c, d, ..] = v6.segments();
+                IpAddr::V6(Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))
+            }
+        },
+        v4 => v4,
+    }
 }
 
 async fn post_receipt(
@@ -175,6 +207,28 @@ async fn post_receipt(
             )
         }
     };
+    // Receipts are claims anyone can send: one consent id cannot be made to
+    // fill the log (or bury its real receipts under forged ones).
+    match app.store.count_for(&receipt.record.id).await {
+        Ok(count) if count >= i64::from(app.max_per_consent) => {
+            return refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "consent-id-full",
+                Some("record.id"),
+                "this consent id already has as many receipts as the service keeps for one",
+            )
+        }
+        Ok(_) => {}
+        Err(e) => {
+            tracing::error!(error = %e, "cannot count a consent id's receipts");
+            return refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not-stored",
+                None,
+                "the receipt could not be stored; send it again",
+            );
+        }
+    }
     let (committed, was_committed) = oneshot::channel();
     let pending = Pending {
         consent_id: receipt.record.id.clone(),
@@ -284,6 +338,51 @@ async fn stop_signal() {
     tracing::info!("stopping: finishing the requests in flight");
 }
 
+/// Takes connections until SIGTERM or Ctrl+C, then waits for the ones open
+/// to finish. A client has `read_timeout` to send each request's headers
+/// (the body has as long, through the router's layer), and a connection is
+/// closed after `connection_timeout` whatever it is doing: a receipt is one
+/// small request, and a slow or idle client must not hold a connection.
+async fn accept_until_stopped(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    read_timeout: Duration,
+    connection_timeout: Duration,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(read_timeout);
+    let open = GracefulShutdown::new();
+    let stop = stop_signal();
+    tokio::pin!(stop);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(e) => {
+                    // Out of file descriptors, say: wait, do not spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        let router = router.clone();
+        let service = tower::service_fn(move |mut request: axum::extract::Request<Incoming>| {
+            request.extensions_mut().insert(ConnectInfo(peer));
+            router.clone().call(request)
+        });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
+        let connection = open.watch(connection);
+        tokio::spawn(async move {
+            let _ = tokio::time::timeout(connection_timeout, connection).await;
+        });
+    }
+    open.shutdown().await;
+}
+
 /// Serves until SIGTERM or Ctrl+C, then lets every request in flight finish
 /// and the writer commit all it was given before returning.
 pub async fn serve(store: Store, options: Options) -> Result<(), String> {
@@ -320,19 +419,21 @@ pub async fn serve(store: Store, options: Options) -> Result<(), String> {
         origins: Arc::new(origins),
         limiter,
         client_ip_header: options.client_ip_header,
+        max_per_consent: options.max_per_consent,
     };
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", options.listen))?;
     let address = listener.local_addr().map_err(|e| e.to_string())?;
     tracing::info!(address = %address, "listening");
-    axum::serve(
+    let router = router(app).layer(RequestBodyTimeoutLayer::new(options.read_timeout));
+    accept_until_stopped(
         listener,
-        router(app).into_make_service_with_connect_info::<SocketAddr>(),
+        router,
+        options.read_timeout,
+        options.connection_timeout,
     )
-    .with_graceful_shutdown(stop_signal())
-    .await
-    .map_err(|e| e.to_string())?;
+    .await;
     // The router, and with it the last sender, is gone: the writer commits
     // what it still holds and ends.
     writer.await.map_err(|e| e.to_string())?;

@@ -203,6 +203,15 @@ impl Store {
         Ok(seqs)
     }
 
+    /// How many receipts one consent id has.
+    pub async fn count_for(&self, consent_id: &str) -> Result<i64, StoreError> {
+        let count = sqlx::query("SELECT COUNT(*) FROM receipts WHERE consent_id = $1")
+            .bind(consent_id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count.try_get(0)?)
+    }
+
     /// Every receipt of one consent, oldest first.
     pub async fn lookup(&self, consent_id: &str) -> Result<Vec<Row>, StoreError> {
         let rows = sqlx::query(
