@@ -697,6 +697,97 @@ fn postgres_anyones_claims_are_limited() {
     anyones_claims_are_limited(Backend::Postgres);
 }
 
+/// Sends `count` receipts to `address` from `threads` threads; the consent
+/// ids of those answered 204, and every other answer.
+fn load(
+    address: SocketAddr,
+    first_id: usize,
+    count: usize,
+    threads: usize,
+) -> (Vec<String>, Vec<String>) {
+    let acknowledged = Arc::new(Mutex::new(Vec::new()));
+    let failed = Arc::new(Mutex::new(Vec::new()));
+    let senders: Vec<_> = (0..threads)
+        .map(|thread| {
+            let (acknowledged, failed) = (Arc::clone(&acknowledged), Arc::clone(&failed));
+            std::thread::spawn(move || {
+                for n in (thread..count).step_by(threads) {
+                    let id = consent_id(first_id + n);
+                    let body = receipt(&id, Method::AcceptAll, &["analytics"]);
+                    let head = format!(
+                        "POST /receipts HTTP/1.1\r\nContent-Type: {BEACON_TYPE}\r\nContent-Length: {}\r\n",
+                        body.len()
+                    );
+                    match request(address, &head, body.as_bytes()) {
+                        Some((204, _)) => acknowledged.lock().unwrap().push(id),
+                        other => failed.lock().unwrap().push(format!("{other:?}")),
+                    }
+                }
+            })
+        })
+        .collect();
+    for sender in senders {
+        sender.join().unwrap();
+    }
+    let acknowledged = acknowledged.lock().unwrap().clone();
+    let failed = failed.lock().unwrap().clone();
+    (acknowledged, failed)
+}
+
+fn three_processes_on_one_database_lose_nothing(backend: Backend) {
+    let Some(db) = fresh_db(backend, "three") else {
+        return;
+    };
+    // Started together, as a load balancer's pool restarts: their
+    // migrations race on the empty database.
+    let services: Vec<Service> = std::thread::scope(|scope| {
+        let starting: Vec<_> = (0..3)
+            .map(|_| scope.spawn(|| Service::start(&db, &["--no-rate-limit"])))
+            .collect();
+        starting.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    let per_process = 300;
+    let results: Vec<(Vec<String>, Vec<String>)> = std::thread::scope(|scope| {
+        let sending: Vec<_> = services
+            .iter()
+            .enumerate()
+            .map(|(i, service)| {
+                let address = service.address;
+                scope.spawn(move || load(address, i * 10_000, per_process, 6))
+            })
+            .collect();
+        sending.into_iter().map(|s| s.join().unwrap()).collect()
+    });
+    let logs: Vec<String> = services.iter().map(Service::log).collect();
+    for service in services {
+        assert!(service.stop().success());
+    }
+    for (acknowledged, failed) in &results {
+        assert!(
+            failed.is_empty(),
+            "refused: {failed:?}\n{}",
+            logs.join("\n")
+        );
+        assert_eq!(acknowledged.len(), per_process);
+    }
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 0, "{verdict}");
+    assert!(
+        verdict.contains(&format!("{} receipt(s)", 3 * per_process)),
+        "{verdict}"
+    );
+}
+
+#[test]
+fn sqlite_three_processes_on_one_database_lose_nothing() {
+    three_processes_on_one_database_lose_nothing(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_three_processes_on_one_database_lose_nothing() {
+    three_processes_on_one_database_lose_nothing(Backend::Postgres);
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;

@@ -150,10 +150,7 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
+        migrate(&pool, backend).await?;
         Ok(Store { pool, backend })
     }
 
@@ -167,16 +164,37 @@ impl Store {
         Ok(())
     }
 
+    /// A transaction that holds the log's write lock from its first
+    /// statement: several `serve` processes on one database (behind a load
+    /// balancer) then append one after another instead of failing. SQLite's
+    /// default deferred transaction would take the lock only at its first
+    /// write, and an upgrade that finds it taken fails at once instead of
+    /// waiting; PostgreSQL would let two writers read the same head and
+    /// collide on the primary key.
+    async fn begin_writing(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("SELECT 1 FROM (SELECT pg_advisory_xact_lock($1)) AS locked")
+                    .bind(APPEND_LOCK)
+                    .execute(&mut *tx)
+                    .await?;
+                tx
+            }
+        })
+    }
+
     /// Appends receipts (consent id, receipt text) in one transaction and
-    /// gives back the seq of each. The head is read inside the transaction
-    /// and `seq` is the primary key, so two writers can never fork the
-    /// chain: the second one's commit fails and its clients are told so.
+    /// gives back the seq of each. The head is read inside the transaction,
+    /// which holds the write lock, and `seq` is the primary key and must
+    /// follow the head (a trigger), so no writer can fork the chain.
     pub async fn append(
         &self,
         receipts: &[(&str, &str)],
         now_ms: i64,
     ) -> Result<Vec<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_writing().await?;
         let (mut seq, mut prev, last_received) = head(&mut tx).await?;
         // Never earlier than the row before: purges remove a prefix by time.
         let received = now_ms.max(last_received);
@@ -322,7 +340,7 @@ impl Store {
     /// Removes every receipt received before `cutoff_ms`, keeping where the
     /// chain of the rest starts in `purges`, so it still verifies.
     pub async fn purge(&self, cutoff_ms: i64, now_ms: i64) -> Result<Purged, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_writing().await?;
         let last_old = sqlx::query(
             "SELECT seq, hash FROM receipts WHERE received_at < $1 ORDER BY seq DESC LIMIT 1",
         )
@@ -358,6 +376,38 @@ impl Store {
             through_seq,
         })
     }
+}
+
+/// The PostgreSQL advisory lock appends and purges hold ("bisc" in ASCII).
+const APPEND_LOCK: i64 = 0x6269_7363;
+
+/// Creates or updates the tables. Several processes may start at once on one
+/// database: PostgreSQL's migrator holds an advisory lock, SQLite's does not,
+/// so there a migration that lost the race (its table is already there, or
+/// the file is locked) is tried again once the winner's is recorded.
+async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
+    let migrator = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATIONS,
+        Backend::Postgres => &POSTGRES_MIGRATIONS,
+    };
+    let mut tries = 0;
+    loop {
+        match migrator.run(pool).await {
+            Ok(()) => return Ok(()),
+            Err(e) if backend == Backend::Sqlite && tries < 20 && lost_a_race(&e) => {
+                tries += 1;
+                tokio::time::sleep(Duration::from_millis(50 * tries)).await;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+}
+
+fn lost_a_race(e: &sqlx::migrate::MigrateError) -> bool {
+    let text = e.to_string();
+    ["already exists", "locked", "busy"]
+        .iter()
+        .any(|sign| text.contains(sign))
 }
 
 fn row(r: &sqlx::any::AnyRow) -> Result<Row, StoreError> {
