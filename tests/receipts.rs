@@ -788,6 +788,47 @@ fn postgres_three_processes_on_one_database_lose_nothing() {
     three_processes_on_one_database_lose_nothing(Backend::Postgres);
 }
 
+#[test]
+fn postgres_a_serving_role_that_owns_nothing_cannot_disable_the_guards() {
+    let Some(db) = fresh_db(Backend::Postgres, "roles") else {
+        return;
+    };
+    sql(&db, "DROP ROLE IF EXISTS biscoito_servico").unwrap();
+    sql(&db, "CREATE ROLE biscoito_servico LOGIN").unwrap();
+    let (code, out) = cli(&db, &["migrate", "--grant-to", "biscoito_servico"]);
+    assert_eq!(code, 0, "{out}");
+    let serving = db.replacen("postgres://biscoito@", "postgres://biscoito_servico@", 1);
+    let service = Service::start(&serving, &[]);
+    for n in 1..=3 {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    assert!(service.stop().success());
+    assert_eq!(cli(&serving, &["verify"]).0, 0);
+    // Whoever holds the service's login, as an attacker would use it.
+    for attack in [
+        "ALTER TABLE receipts DISABLE TRIGGER ALL",
+        "DROP TRIGGER receipts_leave_only_by_purge ON receipts",
+        "DELETE FROM receipts WHERE seq = 2",
+        "UPDATE receipts SET receipt = receipt WHERE seq = 2",
+        "TRUNCATE receipts",
+        "INSERT INTO purges (through_seq, through_hash, older_than, purged_at) \
+         SELECT seq, hash, 0, 0 FROM receipts WHERE seq = 2",
+        "DROP TABLE receipts",
+    ] {
+        let refused = sql(&serving, attack).expect_err(attack);
+        assert!(
+            refused.contains("permission denied") || refused.contains("must be owner"),
+            "{attack}: {refused}"
+        );
+    }
+    assert_eq!(cli(&db, &["verify"]).0, 0);
+    let (code, out) = cli(&db, &["migrate", "--grant-to", "x; DROP TABLE receipts"]);
+    assert_eq!(code, 2, "{out}");
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;

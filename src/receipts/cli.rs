@@ -62,6 +62,14 @@ enum Command {
         #[arg(long, value_name = "SECONDS", default_value = "60")]
         connection_timeout: u64,
     },
+    /// Create or update the tables (every command does when it may), and
+    /// with --grant-to let a role that does not own them serve.
+    Migrate {
+        /// A PostgreSQL role to serve as: it may append and read, and may not
+        /// delete, change, purge, or drop or disable the tables' triggers.
+        #[arg(long, value_name = "ROLE")]
+        grant_to: Option<String>,
+    },
     /// Check that no receipt was edited or removed outside a purge (exit 1 names the first).
     Verify,
     /// Every receipt of one consent, oldest first (exit 1 when there is none).
@@ -149,6 +157,19 @@ async fn command(args: Args) -> i32 {
                     tracing::error!(error = %e, "cannot serve");
                     2
                 }
+            }
+        }
+        Command::Migrate { grant_to } => {
+            println!("the tables are current");
+            match grant_to {
+                None => 0,
+                Some(role) => match store.grant_serving(&role).await {
+                    Ok(()) => {
+                        println!("{role} may now append and read receipts, and nothing else");
+                        0
+                    }
+                    Err(e) => cannot(e),
+                },
             }
         }
         Command::Verify => verify(&store).await,

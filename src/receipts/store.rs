@@ -221,6 +221,39 @@ impl Store {
         Ok(seqs)
     }
 
+    /// Lets `role` serve (append and read) without owning the tables, so
+    /// that the login a web-facing process holds can neither drop nor
+    /// disable their triggers, delete rows nor write the purge log. The
+    /// owner keeps purging. PostgreSQL only: SQLite has no roles.
+    pub async fn grant_serving(&self, role: &str) -> Result<(), StoreError> {
+        if self.backend != Backend::Postgres {
+            return Err(StoreError(
+                "roles are PostgreSQL's; with SQLite, keep the file owned by another user \
+                 and give the service's user write access through its directory only"
+                    .into(),
+            ));
+        }
+        let plain = role.len() <= 63
+            && role.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+            && role
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !plain {
+            return Err(StoreError(format!(
+                "--grant-to {role:?}: give a role name of lowercase letters, digits and _"
+            )));
+        }
+        let mut tx = self.pool.begin().await?;
+        for statement in [
+            format!("GRANT SELECT, INSERT ON receipts TO {role}"),
+            format!("GRANT SELECT ON purges, _sqlx_migrations TO {role}"),
+        ] {
+            tx.execute(statement.as_str()).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// How many receipts one consent id has.
     pub async fn count_for(&self, consent_id: &str) -> Result<i64, StoreError> {
         let count = sqlx::query("SELECT COUNT(*) FROM receipts WHERE consent_id = $1")
@@ -385,11 +418,18 @@ const APPEND_LOCK: i64 = 0x6269_7363;
 /// database: PostgreSQL's migrator holds an advisory lock, SQLite's does not,
 /// so there a migration that lost the race (its table is already there, or
 /// the file is locked) is tried again once the winner's is recorded.
+///
+/// Tables already current are left alone without asking for any right to
+/// change them: a serving role that does not own the tables (so cannot
+/// drop or disable their triggers) starts as well as the owner.
 async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
     let migrator = match backend {
         Backend::Sqlite => &SQLITE_MIGRATIONS,
         Backend::Postgres => &POSTGRES_MIGRATIONS,
     };
+    if is_current(pool, migrator).await {
+        return Ok(());
+    }
     let mut tries = 0;
     loop {
         match migrator.run(pool).await {
@@ -398,9 +438,34 @@ async fn migrate(pool: &AnyPool, backend: Backend) -> Result<(), StoreError> {
                 tries += 1;
                 tokio::time::sleep(Duration::from_millis(50 * tries)).await;
             }
+            Err(e) if e.to_string().contains("permission denied") => {
+                return Err(StoreError(format!(
+                    "the tables are missing or out of date, and this login may not create or change them \
+                     ({e}): run `biscoito receipts migrate` with the login that owns them"
+                )))
+            }
             Err(e) => return Err(e.into()),
         }
     }
+}
+
+/// Whether every migration built in is recorded as applied, with the same checksum.
+async fn is_current(pool: &AnyPool, migrator: &Migrator) -> bool {
+    let Ok(applied) = sqlx::query("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+        .fetch_all(pool)
+        .await
+    else {
+        return false;
+    };
+    let applied: Vec<(i64, Vec<u8>)> = applied
+        .iter()
+        .filter_map(|r| Some((r.try_get(0).ok()?, r.try_get(1).ok()?)))
+        .collect();
+    migrator.iter().all(|m| {
+        applied
+            .iter()
+            .any(|(version, checksum)| *version == m.version && checksum[..] == m.checksum[..])
+    })
 }
 
 fn lost_a_race(e: &sqlx::migrate::MigrateError) -> bool {
