@@ -829,6 +829,141 @@ fn postgres_a_serving_role_that_owns_nothing_cannot_disable_the_guards() {
     assert_eq!(code, 2, "{out}");
 }
 
+/// `cli` with the checkpoint key in the environment, as a timer would run it.
+fn cli_with_key(db: &str, key: &str, args: &[&str]) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_biscoito"))
+        .arg("receipts")
+        .args(args)
+        .args(["--db", db])
+        .env("BISCOITO_CHECKPOINT_KEY", key)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr),
+    )
+}
+
+fn a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot(backend: Backend) {
+    let Some(db) = fresh_db(backend, "checkpoint") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    for n in 1..=5 {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    assert!(service.stop().success());
+    let secret = "5f".repeat(32);
+    let (code, out) = cli(&db, &["checkpoint"]);
+    assert_eq!(code, 2, "no key, no checkpoint: {out}");
+    assert!(out.contains("BISCOITO_CHECKPOINT_KEY"), "{out}");
+    let (code, line) = cli_with_key(&db, &secret, &["checkpoint"]);
+    assert_eq!(code, 0, "{line}");
+    let signed = json(line.trim());
+    assert_eq!(signed["seq"], 5);
+    let dir = std::env::temp_dir().join(format!(
+        "biscoito-checkpoint-{backend:?}-{}",
+        std::process::id()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join(format!("{backend:?}.json"));
+    std::fs::write(&file, &line).unwrap();
+    let file = file.to_str().unwrap();
+    let public_key = signed["key"].as_str().unwrap();
+    let (code, out) = cli(
+        &db,
+        &["verify", "--checkpoint", file, "--public-key", public_key],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (_, rows) = cli(&db, &["export", "--format", "jsonl"]);
+    let third = json(rows.lines().nth(2).unwrap())["hash"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // Someone who can lift the guards (the tables' owner) removes the last
+    // two receipts and rewrites the third, recomputing its hash: the chain
+    // left is whole, and verify alone cannot tell.
+    let unguard = match backend {
+        Backend::Sqlite => "DROP TRIGGER receipts_never_change; DROP TRIGGER receipts_leave_only_by_purge",
+        Backend::Postgres => "DROP TRIGGER receipts_never_change ON receipts; DROP TRIGGER receipts_leave_only_by_purge ON receipts",
+    };
+    sql(&db, unguard).unwrap();
+    sql(&db, "DELETE FROM receipts WHERE seq > 3").unwrap();
+    let (_, rows) = cli(&db, &["export", "--format", "jsonl"]);
+    let row = json(rows.lines().nth(2).unwrap());
+    let forged = receipt(&consent_id(3), Method::AcceptAll, &["analytics"]);
+    let received = row["receivedAt"].as_str().unwrap();
+    let received_ms = humantime::parse_rfc3339(received)
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let hash = biscoito::receipts::receipt::link_hash(
+        row["prevHash"].as_str().unwrap(),
+        3,
+        received_ms,
+        &consent_id(3),
+        &forged,
+    );
+    sql(
+        &db,
+        &format!(
+            "UPDATE receipts SET receipt = '{}', hash = '{hash}' WHERE seq = 3",
+            forged.replace('\'', "''")
+        ),
+    )
+    .unwrap();
+    let (code, out) = cli(&db, &["verify"]);
+    assert_eq!(code, 0, "the rewritten chain is whole: {out}");
+
+    let (code, out) = cli(
+        &db,
+        &["verify", "--checkpoint", file, "--public-key", public_key],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the log ends at receipt 3"), "{out}");
+    let (code, out) = cli(&db, &["verify", "--expect", &format!("3:{third}")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("the log was rewritten up to it"), "{out}");
+
+    // A checkpoint edited to fit the rewritten log, or signed by another key, is refused.
+    let edited = dir.join(format!("{backend:?}-edited.json"));
+    std::fs::write(&edited, line.replace("\"seq\":5", "\"seq\":3")).unwrap();
+    let (code, out) = cli(&db, &["verify", "--checkpoint", edited.to_str().unwrap()]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("changed after it was signed"), "{out}");
+    let (_, other) = cli_with_key(&db, &"6a".repeat(32), &["checkpoint"]);
+    let other_file = dir.join(format!("{backend:?}-other.json"));
+    std::fs::write(&other_file, &other).unwrap();
+    let (code, out) = cli(
+        &db,
+        &[
+            "verify",
+            "--checkpoint",
+            other_file.to_str().unwrap(),
+            "--public-key",
+            public_key,
+        ],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("not with --public-key"), "{out}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sqlite_a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot() {
+    a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot() {
+    a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot(Backend::Postgres);
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;

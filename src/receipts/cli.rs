@@ -1,9 +1,11 @@
 //! `biscoito receipts …`: flags, and what each command prints and exits with.
 //!
-//! Exit codes: 0 done (verify: the chain holds; lookup: receipts found);
-//! 1 verify found a break, or lookup found nothing; 2 could not run (bad
-//! flags, unreachable database).
+//! Exit codes: 0 done (verify: the chain holds, with every head expected;
+//! lookup: receipts found); 1 verify found a break or a checkpoint that does
+//! not hold, checkpoint found the chain broken, or lookup found nothing; 2
+//! could not run (bad flags, unreachable database).
 
+use super::checkpoint::{self, Checkpoint};
 use super::server::{self, Options};
 use super::store::{Break, Store};
 use super::{
@@ -12,6 +14,7 @@ use super::{
 use axum::http::HeaderName;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
+use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(clap::Args)]
@@ -71,7 +74,29 @@ enum Command {
         grant_to: Option<String>,
     },
     /// Check that no receipt was edited or removed outside a purge (exit 1 names the first).
-    Verify,
+    Verify {
+        /// A head written down before, SEQ:HASH: the log must still hold it
+        /// (repeatable). Rows removed after it, or a chain rewritten before
+        /// it, show only this way.
+        #[arg(long, value_name = "SEQ:HASH")]
+        expect: Vec<String>,
+        /// A file `checkpoint` printed: its signature is checked, then its
+        /// head as with --expect (repeatable).
+        #[arg(long, value_name = "FILE")]
+        checkpoint: Vec<PathBuf>,
+        /// The checkpoints must be signed with this key (hexadecimal), not
+        /// only with the key they carry.
+        #[arg(long, value_name = "HEX")]
+        public_key: Option<String>,
+    },
+    /// Print the head, signed, to keep where the database login cannot write
+    /// (refused when the chain does not hold).
+    Checkpoint {
+        /// The secret key, 64 hexadecimal characters (`openssl rand -hex 32`);
+        /// default: the BISCOITO_CHECKPOINT_KEY environment variable.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+    },
     /// Every receipt of one consent, oldest first (exit 1 when there is none).
     Lookup {
         /// The code the preferences dialog shows the visitor.
@@ -172,14 +197,75 @@ async fn command(args: Args) -> i32 {
                 },
             }
         }
-        Command::Verify => verify(&store).await,
+        Command::Verify {
+            expect,
+            checkpoint,
+            public_key,
+        } => {
+            let mut expected = Vec::new();
+            for text in &expect {
+                match text
+                    .split_once(':')
+                    .and_then(|(seq, hash)| Some((seq.trim().parse().ok()?, hash.trim())))
+                {
+                    Some((seq, hash)) => {
+                        expected.push((seq, hash.to_owned(), format!("--expect {text}")))
+                    }
+                    None => {
+                        return cannot(format!(
+                            "--expect {text:?}: write it SEQ:HASH, as verify prints the head"
+                        ))
+                    }
+                }
+            }
+            for path in &checkpoint {
+                let text = match std::fs::read_to_string(path) {
+                    Ok(text) => text,
+                    Err(e) => return cannot(format!("{}: {e}", path.display())),
+                };
+                match Checkpoint::read(&text, public_key.as_deref()) {
+                    Ok(c) => expected.push((
+                        c.seq,
+                        c.hash,
+                        format!("checkpoint {} (key {})", path.display(), c.key),
+                    )),
+                    Err(why) => {
+                        println!("checkpoint {} is refused: {why}", path.display());
+                        return 1;
+                    }
+                }
+            }
+            verify(&store, &expected).await
+        }
+        Command::Checkpoint { key_file } => {
+            let key = match checkpoint::signing_key(key_file.as_deref()) {
+                Ok(key) => key,
+                Err(e) => return cannot(e),
+            };
+            let verdict = match store.verify().await {
+                Ok(verdict) => verdict,
+                Err(e) => return cannot(e),
+            };
+            if verdict.broken.is_some() {
+                eprintln!("biscoito receipts: the chain does not hold, so there is no head to sign; run verify");
+                return 1;
+            }
+            let (seq, hash) = &verdict.head;
+            println!(
+                "{}",
+                checkpoint::sign(&key, *seq, hash, &format_time(now_ms())).to_line()
+            );
+            0
+        }
         Command::Lookup { consent_id, json } => lookup(&store, &consent_id, json).await,
         Command::Export { from, to, format } => export(&store, from, to, format).await,
         Command::Purge { older_than } => purge(&store, &older_than).await,
     }
 }
 
-async fn verify(store: &Store) -> i32 {
+/// Walks the chain, then holds it to each head written down before
+/// (seq, hash, where it came from).
+async fn verify(store: &Store, expected: &[(i64, String, String)]) -> i32 {
     let verdict = match store.verify().await {
         Ok(verdict) => verdict,
         Err(e) => return cannot(e),
@@ -189,7 +275,48 @@ async fn verify(store: &Store) -> i32 {
             "the chain holds: {} receipt(s) after seq {}; head: seq {} hash {}",
             verdict.rows, verdict.anchor.0, verdict.head.0, verdict.head.1
         );
-        println!("(keep the head somewhere else too: rows removed after it cannot show here)");
+        let mut failed = false;
+        for (seq, hash, from) in expected {
+            let (anchor, head) = (&verdict.anchor, &verdict.head);
+            let found = if *seq > head.0 {
+                Err(format!(
+                    "the log ends at receipt {}: every receipt after it up to {seq} was removed",
+                    head.0
+                ))
+            } else if *seq < anchor.0 {
+                println!("{from}: receipt {seq} was purged since (the log starts after {}); nothing before the purge can be checked", anchor.0);
+                continue;
+            } else if *seq == anchor.0 {
+                Ok(anchor.1.clone())
+            } else {
+                match store.hash_at(*seq).await {
+                    Ok(Some(found)) => Ok(found),
+                    Ok(None) => Err(format!("receipt {seq} is not in the log")),
+                    Err(e) => return cannot(e),
+                }
+            };
+            match found {
+                Ok(found) if found == *hash => {
+                    println!(
+                        "{from}: holds (receipt {seq} and every one before it are as they were)"
+                    )
+                }
+                Ok(found) => {
+                    failed = true;
+                    println!("{from}: receipt {seq} now has hash {found}, not {hash}: the log was rewritten up to it")
+                }
+                Err(why) => {
+                    failed = true;
+                    println!("{from}: {why}")
+                }
+            }
+        }
+        if failed {
+            return 1;
+        }
+        if expected.is_empty() {
+            println!("(keep the head somewhere else too, signed: `biscoito receipts checkpoint`; rows removed after it cannot show here)");
+        }
         return 0;
     };
     let why = match broken {

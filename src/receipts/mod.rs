@@ -7,6 +7,7 @@
 //! HTTP edge, and this file turns stored rows into what people read
 //! (lookup, export).
 
+pub mod checkpoint;
 pub mod cli;
 pub mod receipt;
 pub mod server;

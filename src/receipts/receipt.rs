@@ -174,11 +174,25 @@ pub fn link_hash(
         hasher.update(part.as_bytes());
         hasher.update(b"\n");
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    to_hex(&hasher.finalize())
+}
+
+/// Lowercase hexadecimal, as hashes, keys and signatures are written.
+pub fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The bytes of `text` written in hexadecimal, if it is exactly `N` of them.
+pub fn from_hex<const N: usize>(text: &str) -> Option<[u8; N]> {
+    let text = text.trim().as_bytes();
+    if text.len() != 2 * N {
+        return None;
+    }
+    let mut bytes = [0; N];
+    for (byte, pair) in bytes.iter_mut().zip(text.chunks(2)) {
+        *byte = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
+    }
+    Some(bytes)
 }
 
 /// A stored receipt's text read back: it must still be a receipt.

@@ -254,6 +254,18 @@ impl Store {
         Ok(())
     }
 
+    /// The hash of receipt `seq`, if it is in the log.
+    pub async fn hash_at(&self, seq: i64) -> Result<Option<String>, StoreError> {
+        let found = sqlx::query("SELECT hash FROM receipts WHERE seq = $1")
+            .bind(seq)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(match found {
+            Some(r) => Some(r.try_get(0)?),
+            None => None,
+        })
+    }
+
     /// How many receipts one consent id has.
     pub async fn count_for(&self, consent_id: &str) -> Result<i64, StoreError> {
         let count = sqlx::query("SELECT COUNT(*) FROM receipts WHERE consent_id = $1")
