@@ -13,6 +13,10 @@ pub mod scan;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod receipts;
 
+// Terminal output of the native commands, made safe to print.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod terminal;
+
 #[cfg(target_arch = "wasm32")]
 mod browser;
 

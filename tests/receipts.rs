@@ -964,6 +964,25 @@ fn postgres_a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot() {
     a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot(Backend::Postgres);
 }
 
+#[test]
+fn lookup_shows_terminal_escapes_in_a_receipt_instead_of_obeying_them() {
+    let Some(db) = fresh_db(Backend::Sqlite, "escapes") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    let hostile = receipt(&consent_id(9), Method::RejectAll, &[]).replace(
+        "https://www.tjvs.jus.br/servicos",
+        "https://www.tjvs.jus.br/\\u001b]0;janela-tomada\\u0007\\u001b[2J",
+    );
+    assert!(hostile.contains("\\u001b"), "{hostile}");
+    assert_eq!(service.beacon(&hostile), 204);
+    assert!(service.stop().success());
+    let (code, out) = cli(&db, &["lookup", &consent_id(9)]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("\\u{1b}]0;janela-tomada\\u{7}"), "{out}");
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;

@@ -13,6 +13,7 @@ mod cli {
     use biscoito::engine::{config, govbr, json, lint};
     use biscoito::receipts;
     use biscoito::scan::{self, report, write_config, CannotRun, Options, Progress};
+    use biscoito::terminal::printable;
     use clap::{Parser, Subcommand, ValueEnum};
     use std::io::IsTerminal;
     use std::path::PathBuf;
@@ -78,9 +79,15 @@ mod cli {
         /// Chromium or Chrome to drive (default: CHROMIUM_PATH, then chromium on PATH).
         #[arg(long, env = "CHROMIUM_PATH")]
         browser: Option<PathBuf>,
-        /// An extra Chromium flag, e.g. --browser-arg=--proxy-server=http://proxy:3128 (repeatable).
+        /// An extra Chromium flag, e.g. --browser-arg=--proxy-server=http://proxy:3128 (repeatable;
+        /// never written into the reports, since it may hold a proxy's password).
         #[arg(long = "browser-arg", allow_hyphen_values = true)]
         browser_args: Vec<String>,
+        /// Run Chromium without its sandbox, which cannot run as root or without
+        /// user namespaces (many CI containers). A hostile page then meets a
+        /// browser with one wall fewer: only for sites you trust.
+        #[arg(long)]
+        no_sandbox: bool,
         /// Judge against this config instead of the page's #biscoito-config.
         #[arg(long)]
         config: Option<PathBuf>,
@@ -219,6 +226,29 @@ mod cli {
         );
     }
 
+    /// The command line as the reports show it: a `--browser-arg` value may
+    /// hold a proxy's credentials, and reports are shared.
+    fn report_command(args: impl Iterator<Item = String>) -> String {
+        let mut words = vec!["biscoito".to_owned()];
+        let mut hide_next = false;
+        for arg in args {
+            let word = if std::mem::take(&mut hide_next) {
+                "…".to_owned()
+            } else if arg == "--browser-arg" {
+                hide_next = true;
+                arg
+            } else if arg.starts_with("--browser-arg=") {
+                "--browser-arg=…".to_owned()
+            } else if arg.contains(' ') {
+                format!("'{arg}'")
+            } else {
+                arg
+            };
+            words.push(word);
+        }
+        words.join(" ")
+    }
+
     fn scan_command(args: ScanArgs) {
         let lang = report::Lang::from_env(args.lang.map(|l| match l {
             ReportLang::PtBr => "pt-BR",
@@ -258,6 +288,7 @@ mod cli {
             wait: Duration::from_millis(args.wait.into()),
             browser: args.browser.clone(),
             browser_args: args.browser_args.clone(),
+            no_sandbox: args.no_sandbox,
             config,
         };
         let style = match args.progress {
@@ -281,10 +312,16 @@ mod cli {
                 bar.set_prefix(p.phase.as_str());
                 bar.set_length(p.total as u64);
                 bar.set_position(p.done as u64);
-                bar.set_message(p.url.to_owned());
+                bar.set_message(printable(p.url));
             }
             (None, ProgressStyle::Lines) => {
-                eprintln!("[{}] {}/{} {}", p.phase.as_str(), p.done, p.total, p.url)
+                eprintln!(
+                    "[{}] {}/{} {}",
+                    p.phase.as_str(),
+                    p.done,
+                    p.total,
+                    printable(p.url)
+                )
             }
             _ => {}
         };
@@ -309,12 +346,13 @@ mod cli {
             None => {
                 // The browser is killed as its handle drops; its helpers may
                 // still be writing to the profile for a moment: it must stay gone.
-                let profile = scan::chromium::profile_dir();
-                for _ in 0..30 {
-                    let _ = std::fs::remove_dir_all(&profile);
-                    std::thread::sleep(Duration::from_millis(200));
-                    if !profile.exists() {
-                        break;
+                if let Some(profile) = scan::chromium::profile_dir() {
+                    for _ in 0..30 {
+                        let _ = std::fs::remove_dir_all(profile);
+                        std::thread::sleep(Duration::from_millis(200));
+                        if !profile.exists() {
+                            break;
+                        }
                     }
                 }
                 eprintln!("biscoito: interrupted; the browser it started was closed");
@@ -326,13 +364,9 @@ mod cli {
             }
             Some(Ok(outcome)) => outcome,
         };
-        let command = std::iter::once("biscoito".to_owned())
-            .chain(std::env::args().skip(1))
-            .map(|a| if a.contains(' ') { format!("'{a}'") } else { a })
-            .collect::<Vec<_>>()
-            .join(" ");
+        let command = report_command(std::env::args().skip(1));
         let date = report::now_rfc3339();
-        print!("{}", report::terminal(&outcome, lang));
+        print!("{}", printable(&report::terminal(&outcome, lang)));
         let write = |path: &PathBuf, text: &str| {
             if let Err(e) = std::fs::write(path, text) {
                 eprintln!("biscoito: cannot write {}: {e}", path.display());

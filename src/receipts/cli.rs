@@ -11,6 +11,7 @@ use super::store::{Break, Store};
 use super::{
     format_time, history_text, now_ms, parse_period, parse_time, Export, Format, DEFAULT_RETENTION,
 };
+use crate::terminal::printable;
 use axum::http::HeaderName;
 use std::net::SocketAddr;
 use std::num::NonZeroU32;
@@ -366,8 +367,12 @@ async fn lookup(store: &Store, consent_id: &str, json: bool) -> i32 {
     }
     match history_text(&rows) {
         Ok(text) => {
-            println!("consent {consent_id}: {} receipt(s)", rows.len());
-            print!("{text}");
+            println!(
+                "consent {}: {} receipt(s)",
+                printable(consent_id),
+                rows.len()
+            );
+            print!("{}", printable(&text));
             0
         }
         Err(e) => cannot(e),

@@ -182,7 +182,13 @@ pub struct Settings {
     pub wait: Duration,
     /// Passed to Chromium as they are (a proxy, host rules…).
     pub browser_args: Vec<String>,
+    /// Chromium's sandbox off: only when the user asked (`--no-sandbox`).
+    pub no_sandbox: bool,
 }
+
+/// What to say when Chromium's sandbox cannot run here.
+const NO_SANDBOX_HERE: &str = "Chromium's sandbox cannot run here (as root, or without user namespaces, as in many CI containers); \
+     run the scan as an unprivileged user, or pass --no-sandbox to scan without it, and then only sites you trust";
 
 /// The browser for a whole scan, and the windows pages try to open.
 pub struct Chromium {
@@ -194,7 +200,12 @@ pub struct Chromium {
 
 impl Chromium {
     pub async fn launch(executable: &Path, settings: &Settings) -> Result<Chromium, String> {
-        let profile = profile_dir();
+        // Chromium refuses to start as root with its sandbox on: say so
+        // rather than turn the sandbox off behind the user's back.
+        if is_root() && !settings.no_sandbox {
+            return Err(NO_SANDBOX_HERE.into());
+        }
+        let profile = private_profile_dir()?;
         let mut config = BrowserConfig::builder()
             .chrome_executable(executable)
             .user_data_dir(&profile)
@@ -229,14 +240,22 @@ impl Chromium {
                     .iter()
                     .map(|a| a.trim_start_matches('-')),
             );
-        // Chromium refuses to start as root with its sandbox on.
-        if is_root() {
+        if settings.no_sandbox {
             config = config.no_sandbox();
         }
         let config = config.build()?;
-        let (browser, mut handler) = Browser::launch(config)
-            .await
-            .map_err(|e| format!("Chromium at {} did not start: {e}", executable.display()))?;
+        let (browser, mut handler) = match Browser::launch(config).await {
+            Ok(launched) => launched,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&profile);
+                let why = e.to_string();
+                return Err(if why.to_ascii_lowercase().contains("sandbox") {
+                    NO_SANDBOX_HERE.into()
+                } else {
+                    format!("Chromium at {} did not start: {why}", executable.display())
+                });
+            }
+        };
         tokio::spawn(async move { while handler.next().await.is_some() {} });
         let version = browser
             .version()
@@ -447,9 +466,39 @@ impl Chromium {
     }
 }
 
-/// This process's throwaway browser profile (removed on close and on Ctrl+C).
-pub fn profile_dir() -> PathBuf {
-    std::env::temp_dir().join(format!("biscoito-scan-{}", std::process::id()))
+/// This process's throwaway browser profile, once made (removed on close
+/// and on Ctrl+C).
+static PROFILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+
+pub fn profile_dir() -> Option<&'static PathBuf> {
+    PROFILE.get()
+}
+
+/// A new directory only this user can enter, with a name no one can guess
+/// ahead (a hostile site's cookies and cache land in it): made with mode
+/// 0700 by one `mkdir`, which fails rather than follow anything planted at
+/// that path.
+fn private_profile_dir() -> Result<PathBuf, String> {
+    use std::hash::{BuildHasher, RandomState};
+    use std::os::unix::fs::DirBuilderExt;
+    let mut last_error = None;
+    for attempt in 0..8u64 {
+        // RandomState is keyed from the operating system's random source.
+        let random = RandomState::new().hash_one(attempt);
+        let path = std::env::temp_dir().join(format!(
+            "biscoito-scan-{}-{random:016x}",
+            std::process::id()
+        ));
+        match std::fs::DirBuilder::new().mode(0o700).create(&path) {
+            Ok(()) => return Ok(PROFILE.get_or_init(|| path).clone()),
+            Err(e) => last_error = Some(e),
+        }
+    }
+    Err(format!(
+        "cannot make a private browser profile in {}: {}",
+        std::env::temp_dir().display(),
+        last_error.map(|e| e.to_string()).unwrap_or_default()
+    ))
 }
 
 fn is_root() -> bool {
@@ -751,4 +800,24 @@ fn assemble(
 /// Links keep their query (it can name a different page) but lose the fragment.
 fn without_query_keep_path(url: &str) -> String {
     url.split('#').next().unwrap_or(url).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::private_profile_dir;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn the_profile_is_private_and_its_name_unguessable() {
+        let first = private_profile_dir().unwrap();
+        let mode = std::fs::metadata(&first).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o700, "{first:?}");
+        let name = first.file_name().unwrap().to_str().unwrap().to_owned();
+        assert!(
+            name.starts_with(&format!("biscoito-scan-{}-", std::process::id())),
+            "{name}"
+        );
+        assert_eq!(name.rsplit('-').next().unwrap().len(), 16, "{name}");
+        std::fs::remove_dir(&first).unwrap();
+    }
 }

@@ -32,6 +32,7 @@ pub struct Options {
     pub wait: Duration,
     pub browser: Option<PathBuf>,
     pub browser_args: Vec<String>,
+    pub no_sandbox: bool,
     /// The config to judge by, already read and validated; `None`: the page's.
     pub config: Option<(String, Config)>,
 }
@@ -62,6 +63,7 @@ pub async fn run(options: &Options, progress: &dyn Fn(Progress)) -> Result<Outco
         timeout: options.timeout,
         wait: options.wait,
         browser_args: options.browser_args.clone(),
+        no_sandbox: options.no_sandbox,
     };
     let browser = Chromium::launch(&executable, &settings)
         .await

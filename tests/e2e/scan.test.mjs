@@ -28,10 +28,16 @@ before(async () => {
 });
 after(() => env?.close());
 
+// Chromium's sandbox cannot run as root, and `biscoito scan` refuses to
+// drop it unasked: as root (CI containers), every scan here says
+// --no-sandbox, and one test checks the refusal without it.
+const AS_ROOT = process.getuid() === 0;
+
 /** Runs the command; resolves with its exit code and output. */
-function biscoito(args, { interruptAfterMs } = {}) {
+function biscoito(args, { interruptAfterMs, sandbox = !AS_ROOT } = {}) {
   return new Promise((done) => {
-    const child = spawn(BIN, args, { env: { ...process.env, LANG: "C" } });
+    const full = args[0] === "scan" && !sandbox ? [...args, "--no-sandbox"] : args;
+    const child = spawn(BIN, full, { env: { ...process.env, LANG: "C" } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -168,6 +174,10 @@ test("hostile pages become clear report lines; the scan neither hangs nor crashe
   // 20 MB of HTML either loads or is a line of its own; never a hang.
   const big = first("grande.html");
   assert.ok(big.biscoito || /did not finish loading/.test(big.error), JSON.stringify(big).slice(0, 300));
+  // A storage key made of terminal escapes is shown, not obeyed.
+  assert.ok(report.findings.some((f) => f.name?.includes("\u001b]0;janela-tomada")), "the key is in the JSON as it is");
+  assert.ok(!/[\u001b\u0007\u202e]/.test(run.stdout), "no raw control character reaches the terminal");
+  assert.ok(run.stdout.includes("rastreio\\u{1b}]0;janela-tomada\\u{7}\\u{1b}[2J\\u{202e}oculto"), run.stdout);
   // mailto: and javascript: links are not pages.
   assert.ok(!report.pages.some((p) => /^(mailto|javascript):/.test(p.url)));
   // The reader's language in the summary and the HTML, English in the JSON.
@@ -200,6 +210,29 @@ test("what stops a scan is one line and exit code 2", async () => {
     assert.match(run.stderr, message);
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
     assert.doesNotMatch(run.stderr, /panicked/);
+  }
+});
+
+test("the scanner keeps Chromium's sandbox unless told, and keeps --browser-arg out of its reports", async () => {
+  const json = join(dir, "sandbox.json");
+  const html = join(dir, "sandbox.html");
+  const secret = "--browser-arg=--proxy-bypass-list=usuario:senha-do-proxy@intranet";
+  const run = await biscoito(["scan", `${env.base}/defensoria/`, "--pages", "1", "--json", json, "--html", html, "--progress", "none", secret],
+    { sandbox: true });
+  if (AS_ROOT) {
+    assert.equal(run.code, 2, run.stderr);
+    assert.match(run.stderr, /sandbox cannot run here .* pass --no-sandbox/);
+    assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
+    assert.ok(!existsSync(json), "no report without a scan");
+  } else {
+    assert.notEqual(run.code, 2, run.stderr);
+  }
+  const scanned = await biscoito(["scan", `${env.base}/defensoria/`, "--pages", "1", "--json", json, "--html", html, "--progress", "none", secret]);
+  assert.notEqual(scanned.code, 2, scanned.stderr);
+  const report = JSON.parse(await readFile(json, "utf8"));
+  assert.match(report.command, /--browser-arg=…/);
+  for (const written of [JSON.stringify(report), await readFile(html, "utf8")]) {
+    assert.ok(!written.includes("senha-do-proxy"), "the proxy's password is in a report");
   }
 });
 
