@@ -242,11 +242,15 @@ fn stores_what_the_banner_sends_and_proves_it(backend: Backend) {
     }
     // Every type sendBeacon can give a string or a Blob, and none at all.
     let other = receipt(&consent_id(2), Method::RejectAll, &[]);
-    for headers in [
+    for (n, headers) in [
         &[("Content-Type", "application/json")][..],
         &[("Content-Type", "application/octet-stream")][..],
         &[][..],
-    ] {
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let other = receipt(&consent_id(2 + n), Method::RejectAll, &[]);
         assert_eq!(service.post(headers, &other).0, 204, "{headers:?}");
     }
     // The portal's own origin may read the answer (CORS); no other origin's
@@ -388,7 +392,12 @@ fn hostile_input_is_refused_and_the_service_stays_up(backend: Backend) {
         ("X-Forwarded-For", "203.0.113.7"),
         ("User-Agent", "Mozilla/5.0 TesteBiscoito"),
     ];
-    let statuses: Vec<u16> = (0..40).map(|_| service.post(&flooder, &good).0).collect();
+    let statuses: Vec<u16> = (0..40)
+        .map(|n| {
+            let distinct = receipt(&consent_id(100 + n), Method::AcceptAll, &["analytics"]);
+            service.post(&flooder, &distinct).0
+        })
+        .collect();
     assert!(
         statuses.iter().filter(|s| **s == 204).count() <= 20,
         "{statuses:?}"
@@ -981,6 +990,38 @@ fn lookup_shows_terminal_escapes_in_a_receipt_instead_of_obeying_them() {
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
     assert!(out.contains("\\u{1b}]0;janela-tomada\\u{7}"), "{out}");
+}
+
+fn a_receipt_sent_again_is_stored_once(backend: Backend) {
+    let Some(db) = fresh_db(backend, "again") else {
+        return;
+    };
+    let service = Service::start(&db, &[]);
+    let body = receipt(&consent_id(1), Method::AcceptAll, &["analytics"]);
+    for _ in 0..3 {
+        assert_eq!(service.beacon(&body), 204, "acknowledged every time");
+    }
+    let changed = receipt(&consent_id(1), Method::RejectAll, &[]);
+    assert_eq!(service.beacon(&changed), 204);
+    assert!(service.stop().success());
+    let (code, out) = cli(&db, &["lookup", &consent_id(1), "--json"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with('{')).count(),
+        2,
+        "{out}"
+    );
+    assert_eq!(cli(&db, &["verify"]).0, 0);
+}
+
+#[test]
+fn sqlite_a_receipt_sent_again_is_stored_once() {
+    a_receipt_sent_again_is_stored_once(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_a_receipt_sent_again_is_stored_once() {
+    a_receipt_sent_again_is_stored_once(Backend::Postgres);
 }
 
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {

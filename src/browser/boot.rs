@@ -191,6 +191,8 @@ pub(super) fn draw(decided: Decided) {
     if decided.made_at_load {
         send_receipt(record.as_ref());
         dispatch("biscoito:consent", record.as_ref());
+    } else {
+        send_unsent_receipts();
     }
 }
 

@@ -179,17 +179,105 @@ pub(super) fn release_pending() {
     show_placeholders(&waiting_embeds);
 }
 
+/// Sends the receipt of `record`, keeping it until the service answers 2xx
+/// (a beacon never learns the answer): on later page views too
+/// (`send_unsent_receipts`). The service stores a receipt sent twice once.
 pub(super) fn send_receipt(record: Option<&Record>) {
     let Some(record) = record else { return };
-    let Some(url) = with_app(|app| app.config.receipt_url.clone()).flatten() else {
+    let Some(window) = window() else { return };
+    let Some((url, key)) = receipts_at() else {
         return;
     };
+    let receipt = record.receipt_json(&window.location().href().unwrap_or_default());
+    let mut unsent = storage::unsent_receipts(&key);
+    unsent.push(receipt.clone());
+    if storage::keep_unsent_receipts(&key, unsent) {
+        send_oldest_unsent(url, key);
+    } else {
+        // Nowhere to keep it: sent once, as a beacon would be, its answer
+        // heard by no one (it must not forget the one on its way).
+        post(&url, &receipt, false);
+    }
+}
+
+/// The receipts service's URL and where unsent receipts wait, if receipts are on.
+fn receipts_at() -> Option<(String, String)> {
+    with_app(|app| Some((app.config.receipt_url.clone()?, app.store.unsent_key()))).flatten()
+}
+
+/// At each page view: whatever earlier ones could not deliver.
+pub(super) fn send_unsent_receipts() {
+    if let Some((url, key)) = receipts_at() {
+        send_oldest_unsent(url, key);
+    }
+}
+
+thread_local! {
+    /// The receipt on its way (with the service's URL and the list's key):
+    /// one at a time, so that an answer is known to be this one's, and a
+    /// 2xx forgets exactly it.
+    static IN_FLIGHT: RefCell<Option<(String, String, String)>> = const { RefCell::new(None) };
+    static ON_ANSWER: JsValue = Closure::<dyn Fn(JsValue)>::new(|response: JsValue| {
+        let acknowledged = Reflect::get(&response, &"ok".into())
+            .ok()
+            .and_then(|ok| ok.as_bool())
+            == Some(true);
+        let in_flight = IN_FLIGHT.take();
+        if let (true, Some((url, key, receipt))) = (acknowledged, in_flight) {
+            let mut unsent = storage::unsent_receipts(&key);
+            if let Some(at) = unsent.iter().position(|r| *r == receipt) {
+                unsent.remove(at);
+                storage::keep_unsent_receipts(&key, unsent);
+            }
+            send_oldest_unsent(url, key);
+        }
+    })
+    .into_js_value();
+    /// A network failure keeps what is unsent for a later page view, and must
+    /// not surface as an unhandled rejection.
+    static ON_FAILURE: JsValue = Closure::<dyn Fn(JsValue)>::new(|_: JsValue| {
+        IN_FLIGHT.take();
+    })
+    .into_js_value();
+}
+
+fn send_oldest_unsent(url: String, key: String) {
+    if IN_FLIGHT.with_borrow(Option::is_some) {
+        return;
+    }
+    let Some(receipt) = storage::unsent_receipts(&key).into_iter().next() else {
+        return;
+    };
+    post(&url, &receipt, true);
+    IN_FLIGHT.set(Some((url, key, receipt)));
+}
+
+fn post(url: &str, receipt: &str, heard: bool) {
     let Some(window) = window() else { return };
-    let page = window.location().href().unwrap_or_default();
-    // text/plain keeps the beacon a simple request: no CORS preflight to fail.
-    let _ = window
-        .navigator()
-        .send_beacon_with_opt_str(&url, Some(&record.receipt_json(&page)));
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    // A string body is text/plain: a simple request, no CORS preflight to
+    // fail. keepalive lets it finish after the page is left; no cookie goes
+    // with it.
+    init.set_body(&JsValue::from_str(receipt));
+    let _ = Reflect::set(&init, &"keepalive".into(), &true.into());
+    init.set_credentials(web_sys::RequestCredentials::Omit);
+    ON_ANSWER.with(|on_answer| {
+        ON_FAILURE.with(|on_failure| {
+            window
+                .fetch_with_str_and_init(url, &init)
+                .unchecked_ref::<Answer>()
+                .then_or_else(if heard { on_answer } else { on_failure }, on_failure);
+        })
+    });
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A fetch's promise, taking the two functions above.
+    type Answer;
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_or_else(this: &Answer, on_answer: &JsValue, on_failure: &JsValue);
 }
 
 /// Records a decision, updates the interface and the page, and tells listeners.

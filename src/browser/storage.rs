@@ -38,6 +38,9 @@ pub struct Store {
     memory: Option<String>,
 }
 
+/// Most receipts kept waiting for the service: the newest are kept.
+const MOST_UNSENT: usize = 10;
+
 const DAY_SECONDS: u64 = 86_400;
 
 fn html_document() -> Option<HtmlDocument> {
@@ -250,6 +253,47 @@ impl Store {
     pub fn key(&self) -> &str {
         &self.key
     }
+
+    /// Where the receipts not yet acknowledged wait (see `unsent_receipts`).
+    pub fn unsent_key(&self) -> String {
+        let mut key = self.key.clone();
+        key.push_str("-receipts");
+        key
+    }
+}
+
+/// Receipts sent and not yet acknowledged with a 2xx, oldest first: kept in
+/// localStorage under `key`, one per line (a receipt's JSON has no raw line
+/// break), so that a later page view sends them again.
+pub fn unsent_receipts(key: &str) -> Vec<String> {
+    if !local_storage_readable() {
+        return Vec::new();
+    }
+    LocalStorage::raw()
+        .get_item(key)
+        .ok()
+        .flatten()
+        .map(|text| text.lines().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// Keeps the newest `MOST_UNSENT` of `receipts`; false when storage refused.
+pub fn keep_unsent_receipts(key: &str, mut receipts: Vec<String>) -> bool {
+    let excess = receipts.len().saturating_sub(MOST_UNSENT);
+    receipts.drain(..excess);
+    let mut text = String::new();
+    for receipt in &receipts {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(receipt);
+    }
+    local_storage_readable()
+        && if text.is_empty() {
+            LocalStorage::raw().remove_item(key).is_ok()
+        } else {
+            LocalStorage::raw().set_item(key, &text).is_ok()
+        }
 }
 
 /// Seconds from `now_ms` to `expires_ms`, at least one and at most the longest allowed expiry.

@@ -186,7 +186,8 @@ impl Store {
     }
 
     /// Appends receipts (consent id, receipt text) in one transaction and
-    /// gives back the seq of each. The head is read inside the transaction,
+    /// gives back the seq of each (an identical receipt already stored gives
+    /// its own seq and is not stored again). The head is read inside the transaction,
     /// which holds the write lock, and `seq` is the primary key and must
     /// follow the head (a trigger), so no writer can fork the chain.
     pub async fn append(
@@ -200,6 +201,19 @@ impl Store {
         let received = now_ms.max(last_received);
         let mut seqs = Vec::with_capacity(receipts.len());
         for (consent_id, receipt) in receipts {
+            // The banner sends a receipt again until it learns it arrived:
+            // one sent twice is stored once, and acknowledged both times.
+            let stored = sqlx::query(
+                "SELECT seq FROM receipts WHERE consent_id = $1 AND receipt = $2 LIMIT 1",
+            )
+            .bind(*consent_id)
+            .bind(*receipt)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some(stored) = stored {
+                seqs.push(stored.try_get(0)?);
+                continue;
+            }
             seq += 1;
             let hash = link_hash(&prev, seq, received, consent_id, receipt);
             sqlx::query(

@@ -102,6 +102,36 @@ test("a visitor's choices on the portal arrive, are found by the code the dialog
   await context.close();
 });
 
+test("a receipt the service did not take is kept, sent again on a later page view until it is, and stored once", async () => {
+  const { context, page } = await visitor(env);
+  const unsent = () => page.evaluate(() => localStorage.getItem("tribunal-consent-receipts"));
+  // The service is down: the portal's proxy answers 503.
+  const running = serverOptions.receipts;
+  serverOptions.receipts = undefined;
+  const refused = page.waitForResponse((r) => r.url().endsWith("/recibos") && r.status() === 503);
+  await page.goto(env.base + "/tribunal/");
+  await ready(page);
+  await page.getByRole("button", { name: "Rejeitar todos" }).click();
+  await refused;
+  const id = await page.evaluate(() => Biscoito.consent().id);
+  assert.match(await unsent(), /"method":"reject-all"/, "kept in the visitor's browser");
+  assert.equal(receipts("lookup", id).code, 1, "nothing arrived");
+  // Back up: the next page view sends it, and forgets it once acknowledged.
+  serverOptions.receipts = running;
+  await page.goto(env.base + "/tribunal/privacidade.html");
+  await ready(page);
+  await page.waitForFunction(() => localStorage.getItem("tribunal-consent-receipts") === null);
+  assert.equal((await receiptsOf(id, 1)).length, 1);
+  // Two tabs that both send the same receipt again store it once.
+  const copy = (await receipts("lookup", id, "--json")).out.split("\n").find((l) => l.startsWith("{"));
+  const body = JSON.stringify(JSON.parse(copy).receipt);
+  const statuses = await page.evaluate((body) => Promise.all([1, 2].map(() => fetch("/recibos", { method: "POST", body }).then((r) => r.status))), body);
+  assert.deepEqual(statuses, [204, 204]);
+  assert.equal((await receiptsOf(id, 1)).length, 1);
+  assert.match(receipts("lookup", id).out, /1 receipt\(s\)/);
+  await context.close();
+});
+
 test("a row edited or removed behind the service's back makes verify fail and name it", async () => {
   const before = receipts("verify");
   assert.equal(before.code, 0, before.out);
