@@ -28,7 +28,7 @@ use chromiumoxide::page::ScreenshotParams;
 use chromiumoxide::Page;
 use futures::StreamExt;
 use serde::Deserialize;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -113,9 +113,9 @@ const RECORDER: &str = r#"(() => {
 
 /// What the page itself says once it settled.
 const READ_PAGE: &str = r#"(async () => {
-  const keys = (area) => { try { return Object.keys(globalThis[area] || {}); } catch (_) { return []; } };
+  const keys = (area) => { try { return Object.keys(globalThis[area] || {}).slice(0, 1000); } catch (_) { return []; } };
   let databases = [];
-  try { databases = (await indexedDB.databases()).map((d) => d.name).filter(Boolean); } catch (_) {}
+  try { databases = (await indexedDB.databases()).map((d) => d.name).filter(Boolean).slice(0, 1000); } catch (_) {}
   const host = document.getElementById("biscoito");
   const bannerButton = host && host.shadowRoot && host.shadowRoot.querySelector(".banner-slot [data-action=reject-all]");
   const shown = !!bannerButton && bannerButton.getClientRects().length > 0;
@@ -169,12 +169,58 @@ struct Write {
 struct Heard {
     /// request id -> (URL, resource type, initiator)
     requests: Vec<(String, String, String, Option<String>)>,
+    /// request id -> URL, to name who sent a Set-Cookie without a scan of `requests`
+    urls: HashMap<String, String>,
     status: HashMap<String, u16>,
     /// cookie name -> response URL that sent Set-Cookie
     set_cookie: HashMap<String, String>,
     /// (area, name) -> script URL
     writes: HashMap<(String, String), String>,
     notes: Vec<String>,
+    /// What a page made the scanner leave out, past the limits below.
+    left_out: usize,
+}
+
+/// The most a page can make the scanner keep of each kind: a hostile page
+/// can fire requests, dialogs and storage writes in a loop for as long as
+/// the visit lasts, and four tabs at once must not exhaust the memory.
+const MOST_REQUESTS: usize = 5_000;
+const MOST_NOTES: usize = 50;
+const MOST_NAMES: usize = 1_000;
+/// Past this, a page's #biscoito-config is not read (the largest real one is
+/// a few kilobytes; the validator would still take it whole).
+const MOST_CONFIG_CHARS: usize = 256 * 1024;
+
+impl Heard {
+    fn request(&mut self, id: String, url: String, kind: String, initiator: Option<String>) {
+        if self.requests.len() >= MOST_REQUESTS {
+            self.left_out += 1;
+            return;
+        }
+        self.urls.insert(id.clone(), url.clone());
+        self.requests.push((id, url, kind, initiator));
+    }
+
+    fn note(&mut self, note: String) {
+        if self.notes.len() >= MOST_NOTES {
+            self.left_out += 1;
+            return;
+        }
+        self.notes.push(note);
+    }
+
+    fn named<K: std::hash::Hash + Eq>(
+        map: &mut HashMap<K, String>,
+        left_out: &mut usize,
+        key: K,
+        value: String,
+    ) {
+        if map.len() >= MOST_NAMES && !map.contains_key(&key) {
+            *left_out += 1;
+            return;
+        }
+        map.insert(key, value);
+    }
 }
 
 pub struct Settings {
@@ -562,21 +608,23 @@ async fn listen(
                 .map(|f| f.url.clone())
                 .or_else(|| e.initiator.url.clone());
             let kind = e.r#type.as_ref().map_or("Other", |t| t.as_ref()).to_owned();
-            h.lock().unwrap().requests.push((
+            h.lock().unwrap().request(
                 e.request_id.inner().clone(),
                 e.request.url.clone(),
                 kind,
                 initiator,
-            ));
+            );
         }
     });
     let h = heard.clone();
     tokio::spawn(async move {
         while let Some(e) = responses.next().await {
-            h.lock()
-                .unwrap()
-                .status
-                .insert(e.request_id.inner().clone(), e.response.status as u16);
+            let mut h = h.lock().unwrap();
+            // Only for requests kept: the map grows no faster than they do.
+            if h.urls.contains_key(e.request_id.inner()) {
+                h.status
+                    .insert(e.request_id.inner().clone(), e.response.status as u16);
+            }
         }
     });
     let h = heard.clone();
@@ -586,12 +634,7 @@ async fn listen(
                 continue;
             };
             let mut h = h.lock().unwrap();
-            let from = h
-                .requests
-                .iter()
-                .rev()
-                .find(|r| r.0 == *e.request_id.inner())
-                .map(|r| r.1.clone());
+            let from = h.urls.get(e.request_id.inner()).cloned();
             for (name, value) in headers {
                 if !name.eq_ignore_ascii_case("set-cookie") {
                     continue;
@@ -600,7 +643,13 @@ async fn listen(
                     let cookie = line.split(';').next().unwrap_or("");
                     let cookie = cookie.split('=').next().unwrap_or("").trim().to_owned();
                     if let (false, Some(from)) = (cookie.is_empty(), &from) {
-                        h.set_cookie.insert(cookie, without_query(from).to_owned());
+                        let h = &mut *h;
+                        Heard::named(
+                            &mut h.set_cookie,
+                            &mut h.left_out,
+                            cookie,
+                            without_query(from).to_owned(),
+                        );
                     }
                 }
             }
@@ -610,13 +659,15 @@ async fn listen(
     tokio::spawn(async move {
         while let Some(e) = bindings.next().await {
             if let Ok(w) = serde_json::from_str::<Write>(&e.payload) {
+                let mut h = h.lock().unwrap();
                 if w.area == "window" {
-                    h.lock().unwrap().notes.push(format!(
+                    h.note(format!(
                         "the page called window.open({:?}); a visitor's popup blocker stops it, and so did this scan's",
                         w.name.chars().take(120).collect::<String>()
                     ));
                 } else if !w.name.is_empty() && w.by.starts_with("http") {
-                    h.lock().unwrap().writes.insert((w.area, w.name), w.by);
+                    let h = &mut *h;
+                    Heard::named(&mut h.writes, &mut h.left_out, (w.area, w.name), w.by);
                 }
             }
         }
@@ -630,7 +681,7 @@ async fn listen(
                 .execute(HandleJavaScriptDialogParams::new(false))
                 .await;
             let kind = e.r#type.as_ref().to_owned();
-            h.lock().unwrap().notes.push(format!(
+            h.lock().unwrap().note(format!(
                 "the page opened a dialog ({kind}: \"{}\"); it was dismissed",
                 e.message.chars().take(80).collect::<String>()
             ));
@@ -758,6 +809,7 @@ fn assemble(
         }
     }
     let mut requests: Vec<RequestSeen> = Vec::new();
+    let mut seen_requests = HashSet::new();
     for (id, request_url, kind, initiator) in &heard.requests {
         if !other_site(request_url) {
             continue;
@@ -769,17 +821,40 @@ fn assemble(
             initiator: initiator.as_deref().map(|i| without_query(i).to_owned()),
             status: heard.status.get(id).copied(),
         };
-        if !requests.contains(&seen) {
+        if seen_requests.insert((
+            seen.url.clone(),
+            seen.resource_type.clone(),
+            seen.initiator.clone(),
+            seen.status,
+        )) {
             requests.push(seen);
         }
     }
     let mut links: Vec<String> = Vec::new();
+    let mut seen_links = HashSet::new();
     for link in facts.links {
         let link = without_query_keep_path(&link);
-        if !links.contains(&link) {
+        if seen_links.insert(link.clone()) {
             links.push(link);
         }
     }
+    let mut notes = heard.notes;
+    if heard.left_out > 0 {
+        notes.push(format!(
+            "the page made {} more requests, notes or storage writes than a scan keeps; they were left out",
+            heard.left_out
+        ));
+    }
+    let page_config = match facts.config {
+        Some(text) if text.chars().count() > MOST_CONFIG_CHARS => {
+            notes.push(format!(
+                "the page's #biscoito-config is over {} KiB; it was not read",
+                MOST_CONFIG_CHARS / 1024
+            ));
+            None
+        }
+        config => config,
+    };
     Visit {
         url: url.to_owned(),
         final_url: (facts.url != url).then(|| without_query(&facts.url).to_owned()),
@@ -787,12 +862,12 @@ fn assemble(
         error,
         has_biscoito: facts.biscoito,
         banner_shown: facts.banner,
-        notes: heard.notes,
+        notes,
         cookies,
         storage,
         requests,
         links,
-        page_config: facts.config,
+        page_config,
         sitemap: Vec::new(),
     }
 }
@@ -806,6 +881,34 @@ fn without_query_keep_path(url: &str) -> String {
 mod tests {
     use super::private_profile_dir;
     use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_page_cannot_make_the_scanner_keep_without_limit() {
+        let mut heard = super::Heard::default();
+        for n in 0..super::MOST_REQUESTS + 10 {
+            heard.request(
+                n.to_string(),
+                format!("https://t.example/{n}"),
+                "Fetch".into(),
+                None,
+            );
+        }
+        for n in 0..super::MOST_NAMES + 5 {
+            let h = &mut heard;
+            super::Heard::named(
+                &mut h.writes,
+                &mut h.left_out,
+                ("localStorage".into(), n.to_string()),
+                "https://t.example/t.js".into(),
+            );
+        }
+        assert_eq!(
+            (heard.requests.len(), heard.urls.len()),
+            (super::MOST_REQUESTS, super::MOST_REQUESTS)
+        );
+        assert_eq!(heard.writes.len(), super::MOST_NAMES);
+        assert_eq!(heard.left_out, 15);
+    }
 
     #[test]
     fn the_profile_is_private_and_its_name_unguessable() {

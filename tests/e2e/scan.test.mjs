@@ -174,6 +174,12 @@ test("hostile pages become clear report lines; the scan neither hangs nor crashe
   // 20 MB of HTML either loads or is a line of its own; never a hang.
   const big = first("grande.html");
   assert.ok(big.biscoito || /did not finish loading/.test(big.error), JSON.stringify(big).slice(0, 300));
+  // A flood of dialogs is kept up to a limit, and says so (chromium.rs
+  // tests the same limit on requests and storage writes).
+  const flood = first("enxurrada.html");
+  assert.ok(flood.notes.length <= 51, `${flood.notes.length} notes`);
+  assert.match(flood.notes.join("\n"), /more requests, notes or storage writes than a scan keeps/);
+  assert.match(flood.notes.join("\n"), /dialog \(alert: "alerta 0"\)/);
   // A storage key made of terminal escapes is shown, not obeyed.
   assert.ok(report.findings.some((f) => f.name?.includes("\u001b]0;janela-tomada")), "the key is in the JSON as it is");
   assert.ok(!/[\u001b\u0007\u202e]/.test(run.stdout), "no raw control character reaches the terminal");
