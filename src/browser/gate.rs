@@ -11,6 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlScriptElement};
 
 use super::storage::{cookie_names, write_cookie};
+use crate::engine::config::Config;
+use crate::engine::policy::gate_needs;
 
 const STATE: &str = "data-biscoito-state";
 const GATED: &str = "script[type=\"text/plain\"]:is([data-category],[data-service]):not([data-biscoito-state]), :is(iframe,img):is([data-category],[data-service])[data-src]:not([data-biscoito-state])";
@@ -24,17 +26,29 @@ const GATE_ATTRIBUTES: [&str; 6] = [
     STATE,
 ];
 
-/// What a gated element needs, as one list: its categories and its services.
-pub fn needs(element: &Element) -> String {
-    let mut needs = element.get_attribute("data-category").unwrap_or_default();
-    if let Some(services) = element.get_attribute("data-service") {
-        if !needs.is_empty() {
-            needs.push(' ');
+/// What a gated element needs, as one list: its services when it names
+/// any, else its categories (`engine::policy::gate_needs`). A service put
+/// beside a category it does not belong to is a console error, once.
+pub fn needs(config: &Config, element: &Element) -> String {
+    let category = element.get_attribute("data-category").unwrap_or_default();
+    let service = element.get_attribute("data-service").unwrap_or_default();
+    let (needs, misplaced) = gate_needs(config, &category, &service);
+    if let Some(misplaced) = misplaced {
+        if element.get_attribute(MISPLACED_TOLD).is_none() {
+            let _ = element.set_attribute(MISPLACED_TOLD, "");
+            let mut line = String::from("biscoito: data-service=\"");
+            line.push_str(misplaced);
+            line.push_str("\" is not in data-category=\"");
+            line.push_str(&category);
+            line.push_str("\": the service decides");
+            web_sys::console::error_1(&line.into());
         }
-        needs.push_str(&services);
     }
-    needs
+    needs.to_owned()
 }
+
+/// Marks an element whose misplaced service the console already named.
+const MISPLACED_TOLD: &str = "data-biscoito-misplaced";
 
 /// Finds gated scripts and embeds still waiting, in document order, whose
 /// categories pass `allowed`, and releases them. Scripts run one after the
@@ -42,7 +56,11 @@ pub fn needs(element: &Element) -> String {
 /// inline code can rely on the libraries above it, as in a normal page.
 /// Returns the categories of everything released, and the embeds that stay
 /// blocked and have no placeholder yet.
-pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> (Vec<String>, Vec<Element>) {
+/// `judge` gives what an element needs (`needs`) and whether it is allowed.
+pub fn release(
+    document: &Document,
+    judge: &dyn Fn(&Element) -> (String, bool),
+) -> (Vec<String>, Vec<Element>) {
     let mut released_categories = Vec::new();
     let mut waiting_embeds = Vec::new();
     let mut queue = VecDeque::new();
@@ -51,9 +69,9 @@ pub fn release(document: &Document, allowed: &dyn Fn(&str) -> bool) -> (Vec<Stri
             let Some(element) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
                 continue;
             };
-            let categories = needs(&element);
+            let (categories, allowed) = judge(&element);
             let is_script = element.tag_name().eq_ignore_ascii_case("script");
-            if !allowed(&categories) {
+            if !allowed {
                 // An embed for visitors who refused ("!videos") has nothing
                 // to offer from a placeholder.
                 let for_refusal = categories.as_bytes().contains(&b'!');

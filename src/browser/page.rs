@@ -139,7 +139,7 @@ pub(super) fn show_placeholders(embeds: &[Element]) {
         with_app(|app| {
             let Some(ui) = &app.ui else { return };
             for embed in embeds {
-                let categories = gate::needs(embed);
+                let categories = gate::needs(&app.config, embed);
                 let title = embed
                     .get_attribute("title")
                     .or_else(|| embed.get_attribute("alt"));
@@ -168,11 +168,15 @@ pub(super) fn release_pending() {
     let Some(document) = document() else { return };
     // Runs on every DOM mutation, so it borrows the state per element instead
     // of cloning the config; gate::release decides everything before running any script.
-    let allowed = |categories: &str| {
-        with_app(|app| allows(&app.config, app.record.as_ref(), category_list(categories)))
-            .unwrap_or(false)
+    let judge = |element: &Element| {
+        with_app(|app| {
+            let needs = gate::needs(&app.config, element);
+            let allowed = allows(&app.config, app.record.as_ref(), category_list(&needs));
+            (needs, allowed)
+        })
+        .unwrap_or_default()
     };
-    let (released, waiting_embeds) = gate::release(&document, &allowed);
+    let (released, waiting_embeds) = gate::release(&document, &judge);
     if !released.is_empty() {
         with_app(|app| app.released.extend(released));
     }

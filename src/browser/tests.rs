@@ -336,6 +336,30 @@ fn a_service_releases_only_its_own_content_and_a_refusal_its_fallback() {
 }
 
 #[wasm_bindgen_test]
+fn data_category_beside_data_service_waits_for_the_service_as_in_vanilla_cookieconsent() {
+    // As a maintainer coming from vanilla-cookieconsent v3 writes it.
+    let both = gated_script("data-category", "videos", "__bothRuns");
+    both.set_attribute("data-service", "youtube").unwrap();
+    let misplaced = gated_script("data-category", "necessary", "__misplacedRuns");
+    misplaced.set_attribute("data-service", "vimeo").unwrap();
+    fresh(VIDEO_SERVICES);
+    assert!(
+        misplaced.has_attribute("data-biscoito-misplaced"),
+        "a service beside a category it is not in is a console error"
+    );
+    assert_eq!(runs("__bothRuns"), None);
+    accept_only(["youtube"].iter().map(|s| JsValue::from_str(s)).collect());
+    assert_eq!(runs("__bothRuns"), Some(1.0), "YouTube alone releases it");
+    assert_eq!(
+        runs("__misplacedRuns"),
+        None,
+        "Vimeo decides, not the required category"
+    );
+    both.remove();
+    misplaced.remove();
+}
+
+#[wasm_bindgen_test]
 fn a_category_switch_sets_its_services_and_a_service_makes_it_mixed() {
     fresh(VIDEO_SERVICES);
     show_preferences();

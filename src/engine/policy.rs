@@ -244,6 +244,38 @@ fn refuses(config: &Config, record: Option<&Record>, id: &str) -> bool {
     }
 }
 
+/// What a gated element waits for, from its `data-category` and
+/// `data-service` attributes: the ids that must be allowed, as one
+/// attribute's text. When it names services, they decide, as in
+/// vanilla-cookieconsent v3, where `data-category="videos"
+/// data-service="youtube"` runs once YouTube is accepted; the category then
+/// only says where the service belongs. A service the config places in
+/// another category than the one beside it is returned too, so that the
+/// console can name both.
+pub fn gate_needs<'a>(
+    config: &Config,
+    category: &'a str,
+    service: &'a str,
+) -> (&'a str, Option<&'a str>) {
+    let mut names_a_service = false;
+    let mut misplaced = None;
+    for id in category_list(service) {
+        names_a_service = true;
+        if let Some((owner, _)) = config.service(id.trim_start_matches('!')) {
+            if !category.trim().is_empty()
+                && !category_list(category).any(|c| c.trim_start_matches('!') == owner.id)
+            {
+                misplaced = Some(id);
+            }
+        }
+    }
+    if names_a_service {
+        (service, misplaced)
+    } else {
+        (category, None)
+    }
+}
+
 /// Splits a `data-category` or `data-service` attribute ("analytics
 /// marketing" or "analytics,marketing").
 pub fn category_list(attribute: &str) -> impl Iterator<Item = &str> {
@@ -773,6 +805,35 @@ mod tests {
             d.show_banner(),
             "a record of another revision is no consent here"
         );
+    }
+
+    #[test]
+    fn a_service_beside_its_category_decides_alone() {
+        let c = super::super::config::services_example();
+        let youtube_only =
+            Record::decide(&c, &["youtube"], Method::Custom, NOW, "x".into(), "pt-BR");
+        let (needs, misplaced) = gate_needs(&c, "videos", "youtube");
+        assert_eq!((needs, misplaced), ("youtube", None));
+        assert!(
+            allows(&c, Some(&youtube_only), category_list(needs)),
+            "YouTube alone is enough"
+        );
+        let (needs, _) = gate_needs(&c, "videos", "");
+        assert!(
+            !allows(&c, Some(&youtube_only), category_list(needs)),
+            "the whole category is not"
+        );
+        // A service put beside a category it is not in is named.
+        assert_eq!(
+            gate_needs(&c, "analytics", "youtube"),
+            ("youtube", Some("youtube"))
+        );
+        assert_eq!(
+            gate_needs(&c, "", "youtube").1,
+            None,
+            "no category beside it: nothing to contradict"
+        );
+        assert_eq!(gate_needs(&c, "videos", "!vimeo").1, None);
     }
 
     #[test]
