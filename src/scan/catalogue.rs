@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn the_catalogue_names_the_trackers_portals_carry() {
-        assert!(trackers().len() >= 14);
+        assert!(trackers().len() >= 19);
         let named = |host: &str, path: &str| by_url(host, path).map(|t| t.provider.as_str());
         assert_eq!(
             named("www.googletagmanager.com", "/gtag/js"),
@@ -94,6 +94,14 @@ mod tests {
             Some("YouTube (Google)")
         );
         assert_eq!(named("cdn.gov.br", "/"), None);
+        // What Brazilian public portals load from the federal government.
+        for (host, path) in [
+            ("vlibras.gov.br", "/app/vlibras-plugin.js"),
+            ("barra.sistema.gov.br", "/v1/barra.js"),
+        ] {
+            let found = by_url(host, path).unwrap_or_else(|| panic!("{host}"));
+            assert_eq!(found.category, "necessary", "{host}");
+        }
         let cookie = |name: &str| by_name(name).map(|t| t.provider.as_str());
         assert_eq!(cookie("_ga_ABC123"), Some("Google Analytics 4 (gtag.js)"));
         assert_eq!(cookie("_hjSessionUser_1"), Some("Hotjar"));
