@@ -8,6 +8,10 @@
 //    SIGKILL part-way, started again, and the clients carry on (retrying what
 //    failed) until every receipt got its 204. Then every acknowledged
 //    receipt must be stored and `verify` must pass.
+// 3. Both again with three `serve` processes on one database, started
+//    together, as an institution scales out behind a load balancer: the
+//    clients spread over them, and in the crash run one of the three is
+//    killed with SIGKILL part-way and its clients move to the other two.
 //
 // The load generator shares the machine's two cores with the service and
 // the database: the figures are a floor, not a ceiling.
@@ -65,13 +69,17 @@ async function post(url, body) {
 
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))];
 
-async function sustained(name, db) {
-  const { child, url } = await startService(db);
+/** `processes` services on one database, started together. */
+const startServices = (db, processes) => Promise.all(Array.from({ length: processes }, () => startService(db)));
+
+async function sustained(name, db, processes = 1) {
+  const services = await startServices(db, processes);
   const latencies = [];
   let failures = 0;
   let measuring = false;
   let running = true;
-  const client = async () => {
+  const client = async (_, n) => {
+    const { url } = services[n % services.length];
     while (running) {
       const started = performance.now();
       const status = await post(url, receipt(nextId("a"))).catch(() => 0);
@@ -89,9 +97,11 @@ async function sustained(name, db) {
   const elapsed = (performance.now() - started) / 1000;
   running = false;
   await Promise.all(clients);
-  await stop(child);
+  await Promise.all(services.map((s) => stop(s.child)));
   latencies.sort((a, b) => a - b);
-  console.log(`${name.padEnd(10)} ${(latencies.length / elapsed).toFixed(0).padStart(6)} receipts/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${latencies.length} in ${elapsed.toFixed(1)} s, ${CONCURRENCY} clients, ${failures} not 204)`);
+  const label = processes > 1 ? `${name} ×${processes}` : name;
+  console.log(`${label.padEnd(14)} ${(latencies.length / elapsed).toFixed(0).padStart(6)} receipts/s   p50 ${percentile(latencies, 50).toFixed(1)} ms   p99 ${percentile(latencies, 99).toFixed(1)} ms   (${latencies.length} in ${elapsed.toFixed(1)} s, ${CONCURRENCY} clients, ${failures} not 204)`);
+  if (failures) process.exitCode = 1;
 }
 
 function receiptsCommand(db, ...args) {
@@ -99,8 +109,11 @@ function receiptsCommand(db, ...args) {
   return { code: run.status, out: run.stdout, err: run.stderr };
 }
 
-async function crash(name, db) {
-  let service = await startService(db);
+async function crash(name, db, processes = 1) {
+  const label = processes > 1 ? `${name} ×${processes}` : name;
+  // With one process it is killed and started again; with several, the
+  // first is killed for good and its clients carry on with the others.
+  let services = await startServices(db, processes);
   const ids = Array.from({ length: CRASH_RECEIPTS }, () => nextId("c"));
   const acknowledged = new Set();
   const acknowledgedBeforeKill = new Set();
@@ -108,11 +121,14 @@ async function crash(name, db) {
   let killed = false;
   let failedAttempts = 0;
   const killAt = Math.floor(CRASH_RECEIPTS * 0.4);
-  const client = async () => {
+  const client = async (_, n) => {
     while (next < ids.length) {
       const id = ids[next++];
-      for (;;) {
-        const status = await post(service.url, receipt(id)).catch(() => 0);
+      // Sent again word for word, as the banner does until it gets a 2xx.
+      const body = receipt(id);
+      for (let attempt = 0; ; attempt++) {
+        const service = services[(n + attempt) % services.length];
+        const status = await post(service.url, body).catch(() => 0);
         if (status === 204) {
           acknowledged.add(id);
           if (!killed) acknowledgedBeforeKill.add(id);
@@ -123,33 +139,39 @@ async function crash(name, db) {
       }
       if (!killed && acknowledged.size >= killAt) {
         killed = true;
-        const dead = service.child;
+        const dead = services[0].child;
         dead.kill("SIGKILL");
         await new Promise((r) => dead.once("exit", r));
-        const url = service.url;
-        service = { url: "http://127.0.0.1:1/receipts" }; // refused until restarted
-        setTimeout(async () => {
-          service = await startService(db);
-          console.log(`${name.padEnd(10)} killed with SIGKILL after ${acknowledgedBeforeKill.size} acknowledged; restarted on ${service.url} (was ${url})`);
-        }, 500);
+        const url = services[0].url;
+        if (processes > 1) {
+          services = services.slice(1);
+          console.log(`${label.padEnd(14)} one of ${processes} killed with SIGKILL after ${acknowledgedBeforeKill.size} acknowledged (${url}); the others carry on`);
+        } else {
+          services = [{ url: "http://127.0.0.1:1/receipts" }]; // refused until restarted
+          setTimeout(async () => {
+            services = [await startService(db)];
+            console.log(`${label.padEnd(14)} killed with SIGKILL after ${acknowledgedBeforeKill.size} acknowledged; restarted on ${services[0].url} (was ${url})`);
+          }, 500);
+        }
       }
     }
   };
   await Promise.all(Array.from({ length: 32 }, client));
-  await stop(service.child);
+  await Promise.all(services.map((s) => stop(s.child)));
   const exported = receiptsCommand(db, "export", "--format", "jsonl");
   const stored = new Map();
+  const mine = new Set(ids);
   for (const line of exported.out.split("\n")) {
     if (!line) continue;
     const id = JSON.parse(line).consentId;
-    if (!id.startsWith("c")) continue; // the sustained run's
+    if (!mine.has(id)) continue; // the other runs' on the same database
     stored.set(id, (stored.get(id) || 0) + 1);
   }
   const lost = [...acknowledged].filter((id) => !stored.has(id));
   const lostBeforeKill = [...acknowledgedBeforeKill].filter((id) => !stored.has(id));
   const duplicates = [...stored.values()].filter((n) => n > 1).length;
   const verify = receiptsCommand(db, "verify");
-  console.log(`${name.padEnd(10)} ${acknowledged.size} of ${CRASH_RECEIPTS} acknowledged (${acknowledgedBeforeKill.size} before the kill), ${[...stored.values()].reduce((a, b) => a + b, 0)} rows stored, lost ${lost.length} (${lostBeforeKill.length} of those acknowledged before the kill), ${duplicates} sent twice after a failed attempt (${failedAttempts} failed attempts), verify: ${verify.code === 0 ? "passes" : "FAILS"}`);
+  console.log(`${label.padEnd(14)} ${acknowledged.size} of ${CRASH_RECEIPTS} acknowledged (${acknowledgedBeforeKill.size} before the kill), ${[...stored.values()].reduce((a, b) => a + b, 0)} rows stored, lost ${lost.length} (${lostBeforeKill.length} of those acknowledged before the kill), ${duplicates} stored twice (a receipt sent again after an answer was lost is stored once) (${failedAttempts} failed attempts), verify: ${verify.code === 0 ? "passes" : "FAILS"}`);
   if (lost.length || verify.code !== 0 || acknowledged.size !== CRASH_RECEIPTS) {
     console.error(verify.out, verify.err);
     process.exitCode = 1;
@@ -166,7 +188,9 @@ if (process.env.BISCOITO_TEST_POSTGRES && process.env.BISCOITO_TEST_POSTGRES !==
 console.log(`# ${new Date().toISOString()}, ${BIN}`);
 try {
   for (const [name, db] of backends) await sustained(name, db());
+  for (const [name, db] of backends) await sustained(name, db(), 3);
   for (const [name, db] of backends) await crash(name, db());
+  for (const [name, db] of backends) await crash(name, db(), 3);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
