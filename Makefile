@@ -108,9 +108,11 @@ checker:
 	.ci/setup.sh wasm
 	wasm-pack --quiet build --release --no-pack --target web --out-dir target/checker -- --features checker
 
-# tests/receipts.rs runs against SQLite and a throwaway PostgreSQL cluster.
+# tests/receipts.rs runs against SQLite and a throwaway PostgreSQL cluster;
+# tests/csp_servers.rs against nginx, Apache and Caddy.
 test-native:
 	.ci/setup.sh postgres
+	.ci/setup.sh servers
 	scripts/with-postgres.sh cargo test
 
 # One run per browser of wasm-pack.toml, each with only its own driver, and
@@ -120,6 +122,7 @@ test-wasm:
 
 # scan.test.mjs drives the native `biscoito scan`, built here.
 test-e2e:
+	.ci/setup.sh servers
 	cargo build --quiet --bin biscoito
 	cd tests/e2e && node --test --test-concurrency=1 ./*.test.mjs
 

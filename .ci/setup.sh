@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything `make demo` and `make test` need on a fresh machine,
 # skipping each piece that is already there. Safe to run again and again.
-# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|model|bench|postgres|all]
+# Usage: .ci/setup.sh [wasm|browsers|webkit|e2e|model|bench|postgres|servers|all]
 # (browsers: Chromium, Firefox ESR and WebKitGTK with their drivers, and Xvfb;
 # webkit: WebKitGTK and Xvfb alone; model: Chromium and the test packages,
 # all `make test-model` drives)
@@ -137,6 +137,17 @@ setup_postgres() {
   # The package starts a system cluster; the tests use their own.
 }
 
+# Web servers `biscoito csp` writes for; tests/csp_servers.rs runs each from
+# a temporary prefix. (The packages start system services on port 80 where
+# they can; the tests use their own ports.)
+setup_servers() {
+  local missing=()
+  [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  [ -x /usr/sbin/apache2 ] || missing+=(apache2)
+  [ -x /usr/bin/caddy ] || missing+=(caddy)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+}
+
 case "$what" in
   wasm) setup_wasm ;;
   browsers) setup_browsers; setup_webkit ;;
@@ -145,6 +156,7 @@ case "$what" in
   model) setup_chromium; setup_node ;;
   bench) setup_browsers; setup_bench ;;
   postgres) setup_postgres ;;
-  all) setup_wasm; setup_browsers; setup_webkit; setup_node; setup_apps; setup_postgres ;;
-  *) echo "usage: $0 [wasm|browsers|webkit|e2e|model|bench|postgres|all]" >&2; exit 2 ;;
+  servers) setup_servers ;;
+  all) setup_wasm; setup_browsers; setup_webkit; setup_node; setup_apps; setup_postgres; setup_servers ;;
+  *) echo "usage: $0 [wasm|browsers|webkit|e2e|model|bench|postgres|servers|all]" >&2; exit 2 ;;
 esac

@@ -13,6 +13,10 @@ pub mod scan;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod receipts;
 
+// `biscoito csp`: the web server's side of the consent-following policy.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod csp_servers;
+
 // Terminal output of the native commands, made safe to print.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod terminal;

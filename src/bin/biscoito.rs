@@ -9,6 +9,8 @@
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
+    use biscoito::csp_servers::{self, Reporting};
+    use biscoito::engine::csp::Policy;
     use biscoito::engine::schema::generate;
     use biscoito::engine::{config, govbr, json, lint};
     use biscoito::receipts;
@@ -52,9 +54,89 @@ mod cli {
         /// a br-cookiebar configuration, 2 unreadable).
         #[command(name = "import-govbr")]
         ImportGovbr { cookiebar: PathBuf },
+        /// Write the web server's configuration for a Content-Security-Policy
+        /// that follows each visitor's consent (config key "csp": true; exit 0
+        /// written, 2 bad config or flags).
+        Csp(CspArgs),
         /// The consent log the institution keeps itself: serve (POST
         /// /receipts), verify, lookup, export, purge (docs/receipts.md).
         Receipts(receipts::cli::Args),
+    }
+
+    #[derive(clap::Args)]
+    struct CspArgs {
+        /// The site's Biscoito config (JSON), the one the pages carry.
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long, value_enum)]
+        server: CspServer,
+        /// Where to write: nginx gets http.conf (http context) and server.conf
+        /// (server or location), Apache biscoito-csp.conf, Caddy biscoito-csp.caddy.
+        #[arg(long)]
+        out: PathBuf,
+        /// The site's own policy, merged in (default: scripts may also be inline).
+        #[arg(long, value_name = "POLICY")]
+        base_policy: Option<String>,
+        /// Content-Security-Policy-Report-Only, reporting to this URL (the
+        /// receipts service's /csp-reports, through the portal's proxy).
+        #[arg(long, value_name = "URL")]
+        report_only: Option<String>,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum CspServer {
+        Nginx,
+        Apache,
+        Caddy,
+    }
+
+    fn csp_command(args: CspArgs) {
+        let text = read(&args.config);
+        let shown = args.config.display().to_string();
+        let value = json::parse(&text).unwrap_or_else(|e| {
+            eprintln!("biscoito: {shown}: not valid JSON: {e}");
+            exit(2);
+        });
+        let config = config::from_value(&value).unwrap_or_else(|problems| {
+            for p in problems {
+                eprintln!("biscoito: {shown}: error: {}", p.line());
+            }
+            exit(2);
+        });
+        if !config.csp {
+            eprintln!("biscoito: {shown}: note: \"csp\" is not true, so the banner writes no consent cookie and every visitor gets the strict policy");
+        }
+        let policy = Policy::new(&config, args.base_policy.as_deref()).unwrap_or_else(|e| {
+            eprintln!("biscoito: {e}");
+            exit(2);
+        });
+        let reporting = args.report_only.as_deref().map(|uri| Reporting { uri });
+        let files = match args.server {
+            CspServer::Nginx => {
+                let (http, server) = csp_servers::nginx(&policy, &shown, reporting.as_ref());
+                vec![("http.conf", http), ("server.conf", server)]
+            }
+            CspServer::Apache => vec![(
+                "biscoito-csp.conf",
+                csp_servers::apache(&policy, &shown, reporting.as_ref()),
+            )],
+            CspServer::Caddy => vec![(
+                "biscoito-csp.caddy",
+                csp_servers::caddy(&policy, &shown, reporting.as_ref()),
+            )],
+        };
+        if let Err(e) = std::fs::create_dir_all(&args.out) {
+            eprintln!("biscoito: cannot make {}: {e}", args.out.display());
+            exit(2);
+        }
+        for (name, text) in files {
+            let path = args.out.join(name);
+            if let Err(e) = std::fs::write(&path, text) {
+                eprintln!("biscoito: cannot write {}: {e}", path.display());
+                exit(2);
+            }
+            println!("{}", path.display());
+        }
     }
 
     #[derive(clap::Args)]
@@ -131,6 +213,7 @@ mod cli {
             Command::Reference { lang } => print!("{}", generate::reference(&lang)),
             Command::Scan(args) => scan_command(args),
             Command::ImportGovbr { cookiebar } => import_govbr(&cookiebar),
+            Command::Csp(args) => csp_command(args),
             Command::Receipts(args) => exit(receipts::cli::run(args)),
         }
     }

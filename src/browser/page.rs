@@ -59,6 +59,9 @@ pub(super) fn apply(previous: Option<Record>) {
         .unwrap_or(false);
     let doomed = |name: &str| cookie_doomed(&config, record.as_ref(), name);
     gate::delete_cookies(&doomed);
+    if config.csp {
+        storage::write_csp_cookie(&config, record.as_ref());
+    }
     let lost = revoked(&config, previous.as_ref(), record.as_ref());
     if lost.is_empty() || !config.reload_on_revoke {
         return;
@@ -322,6 +325,12 @@ pub(super) fn decide(accepted: &[String], method: Method) {
         return;
     };
     let first = previous.is_none();
+    // The page came with the policy of the choice before: one that allows
+    // more takes effect with the next page, so it is fetched once now.
+    let widened = with_app(|app| {
+        app.config.csp && !revoked(&app.config, Some(&record), previous.as_ref()).is_empty()
+    })
+    .unwrap_or(false);
     apply(previous);
     send_receipt(Some(&record));
     dispatch(
@@ -332,6 +341,9 @@ pub(super) fn decide(accepted: &[String], method: Method) {
         },
         Some(&record),
     );
+    if let (true, Some(window)) = (widened, window()) {
+        let _ = window.location().reload();
+    }
 }
 
 pub(super) fn all_optional() -> Vec<String> {

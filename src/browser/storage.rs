@@ -296,6 +296,32 @@ pub fn keep_unsent_receipts(key: &str, mut receipts: Vec<String>) -> bool {
         }
 }
 
+/// Keeps the cookie a server turns into a Content-Security-Policy in line
+/// with `record` (`engine::csp`): written with the record's expiry, deleted
+/// when no consent is in force.
+pub fn write_csp_cookie(config: &crate::engine::config::Config, record: Option<&crate::engine::record::Record>) {
+    let https = is_https();
+    let mut spec = String::from(if https {
+        crate::engine::csp::SECURE_COOKIE
+    } else {
+        crate::engine::csp::PLAIN_COOKIE
+    });
+    spec.push('=');
+    let max_age = match record {
+        Some(record) => {
+            spec.push_str(&crate::engine::csp::consent_cookie(config, record));
+            seconds_until(js_sys::Date::now() as u64, record.expires_ms)
+        }
+        None => 0,
+    };
+    spec.push_str("; Path=/; SameSite=Lax; Max-Age=");
+    crate::engine::json::push_decimal(&mut spec, max_age);
+    if https {
+        spec.push_str("; Secure");
+    }
+    write_cookie(&spec);
+}
+
 /// Seconds from `now_ms` to `expires_ms`, at least one and at most the longest allowed expiry.
 pub fn seconds_until(now_ms: u64, expires_ms: u64) -> u64 {
     (expires_ms.saturating_sub(now_ms) / 1000)

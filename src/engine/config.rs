@@ -25,6 +25,9 @@ pub struct Config {
     pub layout: Layout,
     pub floating_button: bool,
     pub reload_on_revoke: bool,
+    /// Keep the consent cookie a server turns into a Content-Security-Policy
+    /// (`engine::csp`), and reload once after a choice that widens it.
+    pub csp: bool,
     /// What `biscoito scan --write-config` saw but could not place in a
     /// category, left for the maintainer; the banner ignores it.
     pub unresolved: Vec<String>,
@@ -450,6 +453,7 @@ impl Default for Config {
             layout: Layout::Bar,
             floating_button: true,
             reload_on_revoke: true,
+            csp: false,
             unresolved: Vec::new(),
         }
     }
@@ -735,6 +739,7 @@ fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
     config.respect_gpc = f.boolean("respectGpc", true);
     config.floating_button = f.boolean("floatingButton", true);
     config.reload_on_revoke = f.boolean("reloadOnRevoke", true);
+    config.csp = f.boolean("csp", false);
     if let Some(layout) = f.string("layout") {
         match layout {
             "bar" => config.layout = Layout::Bar,

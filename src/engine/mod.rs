@@ -2,6 +2,7 @@
 //! markup. Nothing here touches the DOM, so all of it is tested natively.
 
 pub mod config;
+pub mod csp;
 pub mod govbr;
 pub mod html;
 pub mod i18n;

@@ -385,6 +385,12 @@ pub const ROOT: &[Field] = &[
         "Endereço que recebe um comprovante anônimo de cada decisão (sendBeacon, JSON).",
     ),
     field(
+        "csp",
+        Shape::Bool { default: false },
+        "Keep a cookie (__Host-biscoito-csp on https) with the revision and what is accepted, which `biscoito csp` turns into a Content-Security-Policy on the server; a choice that widens it reloads the page once.",
+        "Manter um cookie (__Host-biscoito-csp em https) com a revisão e o que foi aceito, que o `biscoito csp` transforma numa Content-Security-Policy no servidor; uma escolha que a amplia recarrega a página uma vez.",
+    ),
+    field(
         "respectGpc",
         Shape::Bool { default: true },
         "Treat Global Privacy Control as a refusal of every optional category.",

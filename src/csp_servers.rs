@@ -1,0 +1,201 @@
+//! `biscoito csp`: the web server's side of the consent-following
+//! Content-Security-Policy (`engine::csp`), written for nginx, Apache and
+//! Caddy. Each reads the consent cookie with the server's own matching
+//! (a map, SetEnvIf, a Caddy map), one rule per optional category or
+//! service, so that no program runs per request.
+
+use crate::engine::csp::{Policy, DIRECTIVES, PLAIN_COOKIE, SECURE_COOKIE};
+
+/// Where browsers send violation reports in report-only mode.
+pub struct Reporting<'a> {
+    pub uri: &'a str,
+}
+
+/// The header's name, and in report-only mode the directives that say where
+/// reports go.
+fn header_name(reporting: Option<&Reporting>) -> &'static str {
+    if reporting.is_some() {
+        "Content-Security-Policy-Report-Only"
+    } else {
+        "Content-Security-Policy"
+    }
+}
+
+/// The header's value with `variable(id)` standing in for each opening.
+fn header_value(
+    policy: &Policy,
+    reporting: Option<&Reporting>,
+    variable: impl Fn(&str) -> String,
+) -> String {
+    let mut header = String::new();
+    for (name, sources) in &policy.strict {
+        if !header.is_empty() {
+            header.push_str("; ");
+        }
+        header.push_str(name);
+        for source in sources {
+            header.push(' ');
+            header.push_str(source);
+        }
+        if DIRECTIVES.contains(&name.as_str()) {
+            for opening in &policy.openings {
+                header.push(' ');
+                header.push_str(&variable(&opening.id));
+            }
+        }
+    }
+    if let Some(reporting) = reporting {
+        header.push_str("; report-uri ");
+        header.push_str(reporting.uri);
+        header.push_str("; report-to biscoito");
+    }
+    header
+}
+
+/// A regular expression that matches a cookie value of this revision
+/// naming `id`. Dots are written `[.]` so that no server's string escapes
+/// get in the way.
+fn names(policy: &Policy, id: &str) -> String {
+    format!(
+        "^{}([.][a-z0-9_-]+)*[.]{id}([.][a-z0-9_-]+)*$",
+        policy.revision
+    )
+}
+
+fn variable_name(id: &str) -> String {
+    format!("biscoito_csp_{}", id.replace('-', "_"))
+}
+
+fn generated(config_path: &str, policy: &Policy, comment: &str) -> String {
+    format!(
+        "{comment} Written by `biscoito csp` from {config_path}, revision {}: write it again\n\
+         {comment} whenever the config changes. Every visitor gets the strict policy until the\n\
+         {comment} consent cookie of this revision names a category or service.\n",
+        policy.revision
+    )
+}
+
+/// `http.conf` (the `http` context: the maps) and `server.conf` (a
+/// `server` or `location`: the header).
+pub fn nginx(
+    policy: &Policy,
+    config_path: &str,
+    reporting: Option<&Reporting>,
+) -> (String, String) {
+    let mut http = generated(config_path, policy, "#");
+    http.push_str(&format!(
+        "map $http_cookie $biscoito_consent {{\n    default \"\";\n    \"~(^|;)[ ]*({}|{})=(?<biscoito_consent_value>[^;]*)\" $biscoito_consent_value;\n}}\n",
+        SECURE_COOKIE, PLAIN_COOKIE
+    ));
+    for opening in &policy.openings {
+        http.push_str(&format!(
+            "map $biscoito_consent ${} {{\n    default \"\";\n    \"~{}\" \"{}\";\n}}\n",
+            variable_name(&opening.id),
+            names(policy, &opening.id),
+            opening.sources.join(" ")
+        ));
+    }
+    let mut server = generated(config_path, policy, "#");
+    let name = header_name(reporting);
+    server.push_str(&format!(
+        "add_header {name} \"{}\" always;\n",
+        header_value(policy, reporting, |id| format!("${}", variable_name(id)))
+    ));
+    if let Some(reporting) = reporting {
+        server.push_str(&format!(
+            "add_header Reporting-Endpoints 'biscoito=\"{}\"' always;\n",
+            reporting.uri
+        ));
+    }
+    (http, server)
+}
+
+/// One file for the server config or a `<VirtualHost>` (mod_setenvif and
+/// mod_headers).
+pub fn apache(policy: &Policy, config_path: &str, reporting: Option<&Reporting>) -> String {
+    let mut conf = generated(config_path, policy, "#");
+    conf.push_str("# Needs mod_setenvif and mod_headers (a2enmod headers).\n");
+    for opening in &policy.openings {
+        let variable = variable_name(&opening.id).to_ascii_uppercase();
+        let value = names(policy, &opening.id);
+        let value = value.trim_start_matches('^').trim_end_matches('$');
+        conf.push_str(&format!(
+            "SetEnvIf Cookie \"(^|;)[ ]*({SECURE_COOKIE}|{PLAIN_COOKIE})={value}([ ;]|$)\" \"{variable}={}\"\n",
+            opening.sources.join(" ")
+        ));
+    }
+    let name = header_name(reporting);
+    // An expression reads an unset variable as empty (%{VAR}e would print "(null)").
+    conf.push_str(&format!(
+        "Header always set {name} \"expr={}\"\n",
+        header_value(policy, reporting, |id| format!(
+            "%{{reqenv:{}}}",
+            variable_name(id).to_ascii_uppercase()
+        ))
+    ));
+    if let Some(reporting) = reporting {
+        conf.push_str(&format!(
+            "Header always set Reporting-Endpoints \"biscoito=\\\"{}\\\"\"\n",
+            reporting.uri
+        ));
+    }
+    conf
+}
+
+/// A Caddyfile snippet for a site block. Caddy sites are https, so only
+/// the `__Host-` cookie is read.
+pub fn caddy(policy: &Policy, config_path: &str, reporting: Option<&Reporting>) -> String {
+    let mut conf = generated(config_path, policy, "#");
+    for opening in &policy.openings {
+        conf.push_str(&format!(
+            "map {{http.request.cookie.{SECURE_COOKIE}}} {{{}}} {{\n    ~{} \"{}\"\n    default \"\"\n}}\n",
+            variable_name(&opening.id),
+            names(policy, &opening.id),
+            opening.sources.join(" ")
+        ));
+    }
+    let name = header_name(reporting);
+    conf.push_str(&format!(
+        "header {name} \"{}\"\n",
+        header_value(policy, reporting, |id| format!("{{{}}}", variable_name(id)))
+    ));
+    if let Some(reporting) = reporting {
+        conf.push_str(&format!(
+            "header Reporting-Endpoints `biscoito=\"{}\"`\n",
+            reporting.uri
+        ));
+    }
+    conf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::config::services_example;
+
+    #[test]
+    fn each_server_reads_the_cookie_per_opening_and_keeps_the_strict_policy_otherwise() {
+        let c = services_example();
+        let policy = Policy::new(&c, None).unwrap();
+        let (http, server) = nginx(&policy, "biscoito.json", None);
+        for opening in &policy.openings {
+            assert!(
+                http.contains(&format!("${}", variable_name(&opening.id))),
+                "{http}"
+            );
+        }
+        assert!(server.starts_with("# Written by `biscoito csp` from biscoito.json"));
+        assert!(server.contains("add_header Content-Security-Policy \"script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline' $biscoito_csp_"));
+        let apache_conf = apache(
+            &policy,
+            "biscoito.json",
+            Some(&Reporting {
+                uri: "/csp-reports",
+            }),
+        );
+        assert!(apache_conf.contains("Header always set Content-Security-Policy-Report-Only"));
+        assert!(apache_conf.contains("report-uri /csp-reports; report-to biscoito"));
+        let caddy_conf = caddy(&policy, "biscoito.json", None);
+        assert!(caddy_conf.contains("{http.request.cookie.__Host-biscoito-csp}"));
+    }
+}
