@@ -299,7 +299,10 @@ pub fn keep_unsent_receipts(key: &str, mut receipts: Vec<String>) -> bool {
 /// Keeps the cookie a server turns into a Content-Security-Policy in line
 /// with `record` (`engine::csp`): written with the record's expiry, deleted
 /// when no consent is in force.
-pub fn write_csp_cookie(config: &crate::engine::config::Config, record: Option<&crate::engine::record::Record>) {
+pub fn write_csp_cookie(
+    config: &crate::engine::config::Config,
+    record: Option<&crate::engine::record::Record>,
+) {
     let https = is_https();
     let mut spec = String::from(if https {
         crate::engine::csp::SECURE_COOKIE
