@@ -101,6 +101,9 @@ pub fn nginx(
         "add_header {name} \"{}\" always;\n",
         header_value(policy, reporting, |id| format!("${}", variable_name(id)))
     ));
+    // The header depends on the cookie: a cache (the browser's own
+    // included) must not answer a page with the policy of another choice.
+    server.push_str("add_header Vary Cookie always;\n");
     if let Some(reporting) = reporting {
         server.push_str(&format!(
             "add_header Reporting-Endpoints 'biscoito=\"{}\"' always;\n",
@@ -133,6 +136,7 @@ pub fn apache(policy: &Policy, config_path: &str, reporting: Option<&Reporting>)
             variable_name(id).to_ascii_uppercase()
         ))
     ));
+    conf.push_str("Header always merge Vary Cookie\n");
     if let Some(reporting) = reporting {
         conf.push_str(&format!(
             "Header always set Reporting-Endpoints \"biscoito=\\\"{}\\\"\"\n",
@@ -159,6 +163,7 @@ pub fn caddy(policy: &Policy, config_path: &str, reporting: Option<&Reporting>) 
         "header {name} \"{}\"\n",
         header_value(policy, reporting, |id| format!("{{{}}}", variable_name(id)))
     ));
+    conf.push_str("header +Vary Cookie\n");
     if let Some(reporting) = reporting {
         conf.push_str(&format!(
             "header Reporting-Endpoints `biscoito=\"{}\"`\n",

@@ -100,6 +100,13 @@ fn policy_for(port: u16, cookie: &str) -> String {
     .unwrap();
     let mut answer = String::new();
     stream.read_to_string(&mut answer).unwrap();
+    // The policy depends on the cookie: no cache may reuse it for another.
+    assert!(
+        answer
+            .lines()
+            .any(|l| l.starts_with("Vary:") && l.contains("Cookie")),
+        "no Vary: Cookie in {answer}"
+    );
     answer
         .lines()
         .find_map(|l| l.strip_prefix("Content-Security-Policy: "))

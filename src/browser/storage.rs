@@ -144,7 +144,7 @@ impl Store {
         let fallback_cookie = match &settings.cookie {
             Some(mirror) if mirror.name == settings.key => {
                 let mut name = settings.key.clone();
-                name.push_str("-local");
+                name.push_str(crate::engine::config::FALLBACK_COOKIE_SUFFIX);
                 name
             }
             _ => settings.key.clone(),
@@ -257,7 +257,7 @@ impl Store {
     /// Where the receipts not yet acknowledged wait (see `unsent_receipts`).
     pub fn unsent_key(&self) -> String {
         let mut key = self.key.clone();
-        key.push_str("-receipts");
+        key.push_str(crate::engine::config::UNSENT_RECEIPTS_SUFFIX);
         key
     }
 }

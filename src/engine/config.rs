@@ -230,6 +230,28 @@ pub struct StorageSettings {
     pub cookie: Option<CookieMirror>,
 }
 
+/// Appended to the storage key: the host-only cookie that holds the record
+/// where localStorage cannot, when the mirror has the key's own name.
+pub const FALLBACK_COOKIE_SUFFIX: &str = "-local";
+/// Appended to the storage key: receipts waiting for the receipts service.
+pub const UNSENT_RECEIPTS_SUFFIX: &str = "-receipts";
+
+impl StorageSettings {
+    /// Whether a cookie or storage key of this name is one Biscoito keeps
+    /// itself, as necessary as the choice it holds: the record, its fallback
+    /// cookie and mirror, the receipts waiting to be sent, and the cookie a
+    /// server turns into a Content-Security-Policy.
+    pub fn is_own(&self, name: &str) -> bool {
+        let after_key = name.strip_prefix(self.key.as_str());
+        matches!(
+            after_key,
+            Some("" | FALLBACK_COOKIE_SUFFIX | UNSENT_RECEIPTS_SUFFIX)
+        ) || self.cookie.as_ref().is_some_and(|c| c.name == name)
+            || name == super::csp::SECURE_COOKIE
+            || name == super::csp::PLAIN_COOKIE
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct CookieMirror {
     pub name: String,
@@ -1546,6 +1568,24 @@ pub(crate) fn services_example() -> Config {
 mod tests {
     use super::super::json::parse;
     use super::*;
+
+    #[test]
+    fn biscoitos_own_names_are_the_record_its_copies_its_receipts_and_the_csp_cookie() {
+        let mut s = Config::default().storage;
+        s.key = "tj-consent".into();
+        for own in [
+            "tj-consent",
+            "tj-consent-local",
+            "tj-consent-receipts",
+            "__Host-biscoito-csp",
+            "biscoito-csp",
+        ] {
+            assert!(s.is_own(own), "{own}");
+        }
+        for other in ["tj-consent-x", "tj", "_ga", "tj-consentlocal"] {
+            assert!(!s.is_own(other), "{other}");
+        }
+    }
 
     #[test]
     fn the_contrast_power_matches_powf_for_every_channel_value() {

@@ -164,12 +164,7 @@ fn record_for(config: &Config, phase: Phase) -> Option<Record> {
 /// The categories that declare a cookie or storage key of this name.
 /// Biscoito's own record counts as necessary.
 fn categories_of_name<'c>(config: &'c Config, name: &str) -> Vec<&'c str> {
-    let own = name == config.storage.key
-        || config
-            .storage
-            .cookie
-            .as_ref()
-            .is_some_and(|c| c.name == name);
+    let own = config.storage.is_own(name);
     let mut ids: Vec<&str> = config
         .categories
         .iter()
