@@ -4,7 +4,7 @@
 //! (a map, SetEnvIf, a Caddy map), one rule per optional category or
 //! service, so that no program runs per request.
 
-use crate::engine::csp::{Policy, DIRECTIVES, PLAIN_COOKIE, SECURE_COOKIE};
+use crate::engine::csp::{Policy, PLAIN_COOKIE, SECURE_COOKIE};
 
 /// Where browsers send violation reports in report-only mode.
 pub struct Reporting<'a> {
@@ -27,23 +27,7 @@ fn header_value(
     reporting: Option<&Reporting>,
     variable: impl Fn(&str) -> String,
 ) -> String {
-    let mut header = String::new();
-    for (name, sources) in &policy.strict {
-        if !header.is_empty() {
-            header.push_str("; ");
-        }
-        header.push_str(name);
-        for source in sources {
-            header.push(' ');
-            header.push_str(source);
-        }
-        if DIRECTIVES.contains(&name.as_str()) {
-            for opening in &policy.openings {
-                header.push(' ');
-                header.push_str(&variable(&opening.id));
-            }
-        }
-    }
+    let mut header = policy.render(|opening| Some(variable(&opening.id)));
     if let Some(reporting) = reporting {
         header.push_str("; report-uri ");
         header.push_str(reporting.uri);

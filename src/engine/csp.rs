@@ -226,6 +226,17 @@ mod policy {
         /// The header's value for a cookie `value` (None: no cookie).
         pub fn for_cookie(&self, value: Option<&str>) -> String {
             let accepted = self.accepted_in(value);
+            self.render(|opening| {
+                accepted
+                    .contains(&opening.id.as_str())
+                    .then(|| opening.sources.join(" "))
+            })
+        }
+
+        /// The header's value with `opening`'s text, where it has one, after
+        /// the strict sources of each directive the policy governs: the
+        /// hosts themselves, or a server's variable that holds them.
+        pub fn render(&self, opening: impl Fn(&Opening) -> Option<String>) -> String {
             let mut header = String::new();
             for (name, sources) in &self.strict {
                 if !header.is_empty() {
@@ -237,15 +248,9 @@ mod policy {
                     header.push_str(source);
                 }
                 if DIRECTIVES.contains(&name.as_str()) {
-                    for opening in self
-                        .openings
-                        .iter()
-                        .filter(|o| accepted.contains(&o.id.as_str()))
-                    {
-                        for source in &opening.sources {
-                            header.push(' ');
-                            header.push_str(source);
-                        }
+                    for text in self.openings.iter().filter_map(&opening) {
+                        header.push(' ');
+                        header.push_str(&text);
                     }
                 }
             }
