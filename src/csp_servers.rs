@@ -11,6 +11,16 @@ pub struct Reporting<'a> {
     pub uri: &'a str,
 }
 
+impl Reporting<'_> {
+    /// The Reporting API (`report-to`, `Reporting-Endpoints`) needs an https
+    /// endpoint, and where `report-to` is named Chromium ignores
+    /// `report-uri`: with a relative or http URL only `report-uri` is given,
+    /// which every browser sends at once.
+    fn reporting_api(&self) -> bool {
+        self.uri.starts_with("https://")
+    }
+}
+
 /// The header's name, and in report-only mode the directives that say where
 /// reports go.
 fn header_name(reporting: Option<&Reporting>) -> &'static str {
@@ -31,7 +41,9 @@ fn header_value(
     if let Some(reporting) = reporting {
         header.push_str("; report-uri ");
         header.push_str(reporting.uri);
-        header.push_str("; report-to biscoito");
+        if reporting.reporting_api() {
+            header.push_str("; report-to biscoito");
+        }
     }
     header
 }
@@ -88,7 +100,7 @@ pub fn nginx(
     // The header depends on the cookie: a cache (the browser's own
     // included) must not answer a page with the policy of another choice.
     server.push_str("add_header Vary Cookie always;\n");
-    if let Some(reporting) = reporting {
+    if let Some(reporting) = reporting.filter(|r| r.reporting_api()) {
         server.push_str(&format!(
             "add_header Reporting-Endpoints 'biscoito=\"{}\"' always;\n",
             reporting.uri
@@ -121,7 +133,7 @@ pub fn apache(policy: &Policy, config_path: &str, reporting: Option<&Reporting>)
         ))
     ));
     conf.push_str("Header always merge Vary Cookie\n");
-    if let Some(reporting) = reporting {
+    if let Some(reporting) = reporting.filter(|r| r.reporting_api()) {
         conf.push_str(&format!(
             "Header always set Reporting-Endpoints \"biscoito=\\\"{}\\\"\"\n",
             reporting.uri
@@ -148,7 +160,7 @@ pub fn caddy(policy: &Policy, config_path: &str, reporting: Option<&Reporting>) 
         header_value(policy, reporting, |id| format!("{{{}}}", variable_name(id)))
     ));
     conf.push_str("header +Vary Cookie\n");
-    if let Some(reporting) = reporting {
+    if let Some(reporting) = reporting.filter(|r| r.reporting_api()) {
         conf.push_str(&format!(
             "header Reporting-Endpoints `biscoito=\"{}\"`\n",
             reporting.uri
@@ -175,15 +187,25 @@ mod tests {
         }
         assert!(server.starts_with("# Written by `biscoito csp` from biscoito.json"));
         assert!(server.contains("add_header Content-Security-Policy \"script-src 'self' 'wasm-unsafe-eval' 'unsafe-inline' $biscoito_csp_"));
-        let apache_conf = apache(
-            &policy,
-            "biscoito.json",
-            Some(&Reporting {
-                uri: "/csp-reports",
-            }),
-        );
+        let https = Reporting {
+            uri: "https://www.tjvs.jus.br/csp-reports",
+        };
+        let apache_conf = apache(&policy, "biscoito.json", Some(&https));
         assert!(apache_conf.contains("Header always set Content-Security-Policy-Report-Only"));
-        assert!(apache_conf.contains("report-uri /csp-reports; report-to biscoito"));
+        assert!(apache_conf
+            .contains("report-uri https://www.tjvs.jus.br/csp-reports; report-to biscoito\""));
+        assert!(apache_conf.contains("Reporting-Endpoints"));
+        // A relative endpoint gets report-uri alone: Chromium would ignore it
+        // for a report-to it cannot use.
+        let relative = Reporting {
+            uri: "/csp-reports",
+        };
+        let (_, relative) = nginx(&policy, "biscoito.json", Some(&relative));
+        assert!(
+            relative.contains("; report-uri /csp-reports\" always;"),
+            "{relative}"
+        );
+        assert!(!relative.contains("report-to") && !relative.contains("Reporting-Endpoints"));
         let caddy_conf = caddy(&policy, "biscoito.json", None);
         assert!(caddy_conf.contains("{http.request.cookie.__Host-biscoito-csp}"));
     }

@@ -1024,6 +1024,77 @@ fn postgres_a_receipt_sent_again_is_stored_once() {
     a_receipt_sent_again_is_stored_once(Backend::Postgres);
 }
 
+fn csp_reports_are_counted_and_listed_without_who_sent_them(backend: Backend) {
+    let Some(db) = fresh_db(backend, "leaks") else {
+        return;
+    };
+    let service = Service::start(&db, &["--client-ip-header", "X-Forwarded-For"]);
+    let post = |content_type: &str, body: &str| {
+        let head = format!(
+            "POST /csp-reports HTTP/1.1\r\nContent-Type: {content_type}\r\nX-Forwarded-For: 203.0.113.9\r\nUser-Agent: NavegadorDeTeste\r\nContent-Length: {}\r\n",
+            body.len()
+        );
+        service.request(&head, body.as_bytes())
+    };
+    // report-uri, as Chromium and Firefox send it, twice from one page.
+    let old = r#"{"csp-report": {"document-uri": "https://www.tjvs.jus.br/servicos?cpf=12345678900",
+        "blocked-uri": "https://connect.facebook.net/en_US/fbevents.js", "effective-directive": "script-src-elem"}}"#;
+    for _ in 0..2 {
+        assert_eq!(post("application/csp-report", old).0, 204);
+    }
+    // report-to, a batch.
+    let new = r#"[{"type": "csp-violation", "body": {"documentURL": "https://www.tjvs.jus.br/",
+        "blockedURL": "https://www.googletagmanager.com/gtag/js?id=G-1", "effectiveDirective": "script-src-elem"}}]"#;
+    assert_eq!(post("application/reports+json", new).0, 204);
+    let (status, answer) = post("application/csp-report", "{\"csp-report\": {}}");
+    assert_eq!(
+        (status, json(&answer)["error"].clone()),
+        (400, "invalid-report".into())
+    );
+    assert_eq!(post("text/plain", old).0, 415);
+    assert!(service.stop().success());
+
+    let (code, out) = cli(&db, &["leaks"]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].contains("2  connect.facebook.net")
+            && lines[0].contains("script-src-elem  /servicos"),
+        "{out}"
+    );
+    assert!(lines[1].contains("1  www.googletagmanager.com"), "{out}");
+    let (_, listed) = cli(&db, &["leaks", "--json"]);
+    let first = json(listed.lines().next().unwrap());
+    assert_eq!(
+        (first["host"].as_str(), first["count"].as_i64()),
+        (Some("connect.facebook.net"), Some(2))
+    );
+    // Nothing that tells who sent them, and no query string.
+    let (_, everything) = cli(&db, &["leaks", "--since", "2000-01-01", "--json"]);
+    for kept in [&everything, &listed] {
+        assert!(
+            !kept.contains("203.0.113.9")
+                && !kept.contains("NavegadorDeTeste")
+                && !kept.contains("12345678900"),
+            "{kept}"
+        );
+    }
+    // Reports are not receipts: the chain is untouched.
+    let (code, verdict) = cli(&db, &["verify"]);
+    assert_eq!(code, 0, "{verdict}");
+    assert!(verdict.contains("0 receipt(s)"), "{verdict}");
+}
+
+#[test]
+fn sqlite_csp_reports_are_counted_and_listed_without_who_sent_them() {
+    csp_reports_are_counted_and_listed_without_who_sent_them(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_csp_reports_are_counted_and_listed_without_who_sent_them() {
+    csp_reports_are_counted_and_listed_without_who_sent_them(Backend::Postgres);
+}
+
 fn sigterm_loses_nothing_acknowledged(backend: Backend) {
     let Some(db) = fresh_db(backend, "sigterm") else {
         return;

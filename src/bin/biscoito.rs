@@ -78,7 +78,8 @@ mod cli {
         #[arg(long, value_name = "POLICY")]
         base_policy: Option<String>,
         /// Content-Security-Policy-Report-Only, reporting to this URL (the
-        /// receipts service's /csp-reports, through the portal's proxy).
+        /// receipts service's /csp-reports, through the portal's proxy). An
+        /// absolute https URL also gets report-to and Reporting-Endpoints.
         #[arg(long, value_name = "URL")]
         report_only: Option<String>,
     }

@@ -90,6 +90,16 @@ enum Command {
         #[arg(long, value_name = "HEX")]
         public_key: Option<String>,
     },
+    /// The Content-Security-Policy violations visitors' browsers reported
+    /// (POST /csp-reports), most reported first.
+    Leaks {
+        /// First day counted (2026-01-01); default: the last 30 days.
+        #[arg(long)]
+        since: Option<String>,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the head, signed, to keep where the database login cannot write
     /// (refused when the chain does not hold).
     Checkpoint {
@@ -237,6 +247,40 @@ async fn command(args: Args) -> i32 {
                 }
             }
             verify(&store, &expected).await
+        }
+        Command::Leaks { since, json } => {
+            let since = match since.as_deref() {
+                None => format_time(now_ms() - 30 * 86_400_000)[..10].to_owned(),
+                Some(text) => match parse_time(text) {
+                    Ok(ms) => format_time(ms)[..10].to_owned(),
+                    Err(e) => return cannot(format!("--since: {e}")),
+                },
+            };
+            let leaks = match store.leaks(&since).await {
+                Ok(leaks) => leaks,
+                Err(e) => return cannot(e),
+            };
+            for (leak, count, first, last) in &leaks {
+                if json {
+                    let line = serde_json::json!({
+                        "path": leak.path, "host": leak.host, "directive": leak.directive,
+                        "count": count, "firstDay": first, "lastDay": last,
+                    });
+                    println!("{line}");
+                } else {
+                    println!(
+                        "{}",
+                        printable(&format!(
+                            "{count:>7}  {:<32} {:<16} {}  ({first} to {last})",
+                            leak.host, leak.directive, leak.path
+                        ))
+                    );
+                }
+            }
+            if !json {
+                println!("{} blocked host(s) and page(s) since {since}", leaks.len());
+            }
+            0
         }
         Command::Checkpoint { key_file } => {
             let key = match checkpoint::signing_key(key_file.as_deref()) {

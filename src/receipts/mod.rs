@@ -9,6 +9,7 @@
 
 pub mod checkpoint;
 pub mod cli;
+pub mod leak;
 pub mod receipt;
 pub mod server;
 pub mod store;

@@ -5,6 +5,7 @@
 //! transaction (a sync to disk per batch, not per receipt). A handler answers
 //! 204 only once the writer says its receipt is committed.
 
+use super::leak;
 use super::receipt::{Receipt, Refusal, MAX_BODY_BYTES};
 use super::store::Store;
 use axum::body::Bytes;
@@ -254,6 +255,87 @@ async fn post_receipt(
     }
 }
 
+/// `POST /csp-reports`: what `biscoito csp --report-only` tells browsers to
+/// send. Counted per day, page path, blocked host and directive; the same
+/// body limit and rate limit as receipts.
+async fn post_csp_reports(
+    State(app): State<App>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    if let Some(limiter) = &app.limiter {
+        if limiter
+            .check_key(&client_address(&app, &headers, peer))
+            .is_err()
+        {
+            let mut answer = refuse(
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate-limited",
+                None,
+                "too many requests from this address; try again in a minute",
+            );
+            answer
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from_static("60"));
+            return answer;
+        }
+    }
+    let essence = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let reports_json =
+        match essence.as_str() {
+            "application/csp-report" | "application/json" => false,
+            "application/reports+json" => true,
+            _ => return refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-content-type",
+                None,
+                "send application/csp-report (report-uri) or application/reports+json (report-to)",
+            ),
+        };
+    let body = match body {
+        Ok(body) => body,
+        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return refuse(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body-too-large",
+                None,
+                &format!("a report is at most {MAX_BODY_BYTES} bytes"),
+            )
+        }
+        Err(rejection) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "unreadable-body",
+                None,
+                &rejection.body_text(),
+            )
+        }
+    };
+    let leaks = match leak::read(&body, reports_json) {
+        Ok(leaks) => leaks,
+        Err(why) => return refuse(StatusCode::BAD_REQUEST, "invalid-report", None, &why),
+    };
+    let day = super::format_time(now_ms())[..10].to_owned();
+    match app.store.count_leaks(&day, &leaks).await {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "csp reports not counted");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "not-stored",
+                None,
+                "the report could not be counted",
+            )
+        }
+    }
+}
+
 async fn healthz(State(app): State<App>) -> Response {
     match app.store.ping().await {
         Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
@@ -274,7 +356,7 @@ async fn not_found() -> Response {
         StatusCode::NOT_FOUND,
         "not-found",
         None,
-        "POST /receipts or GET /healthz",
+        "POST /receipts, POST /csp-reports or GET /healthz",
     )
 }
 
@@ -306,6 +388,7 @@ async fn write_receipts(store: Arc<Store>, mut queue: mpsc::Receiver<Pending>) {
 fn router(app: App) -> Router {
     let mut receipts = Router::new()
         .route("/receipts", post(post_receipt))
+        .route("/csp-reports", post(post_csp_reports))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     if !app.origins.is_empty() {
         receipts = receipts.layer(

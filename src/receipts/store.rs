@@ -2,6 +2,7 @@
 //! or PostgreSQL, the same tables in both, reached through sqlx's `Any`
 //! driver so that every query below is written once.
 
+use super::leak::Leak;
 use super::receipt::{link_hash, reread, GENESIS};
 use futures::TryStreamExt;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
@@ -266,6 +267,52 @@ impl Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Counts violation reports on `day` (YYYY-MM-DD).
+    pub async fn count_leaks(&self, day: &str, leaks: &[Leak]) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for leak in leaks {
+            sqlx::query(
+                "INSERT INTO csp_reports (day, path, host, directive, count) VALUES ($1, $2, $3, $4, 1) \
+                 ON CONFLICT (day, path, host, directive) DO UPDATE SET count = csp_reports.count + 1",
+            )
+            .bind(day)
+            .bind(&leak.path)
+            .bind(&leak.host)
+            .bind(&leak.directive)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Reported violations from `since` (YYYY-MM-DD) on, summed over the
+    /// days: (path, host, directive, count, first day, last day), most
+    /// reported first.
+    pub async fn leaks(&self, since: &str) -> Result<Vec<(Leak, i64, String, String)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT path, host, directive, CAST(SUM(count) AS BIGINT), MIN(day), MAX(day) FROM csp_reports \
+             WHERE day >= $1 GROUP BY path, host, directive ORDER BY SUM(count) DESC, host, path, directive",
+        )
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    Leak {
+                        path: r.try_get(0)?,
+                        host: r.try_get(1)?,
+                        directive: r.try_get(2)?,
+                    },
+                    r.try_get(3)?,
+                    r.try_get(4)?,
+                    r.try_get(5)?,
+                ))
+            })
+            .collect()
     }
 
     /// The hash of receipt `seq`, if it is in the log.

@@ -8,6 +8,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { createServer } from "node:http";
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ const BIN = process.env.BISCOITO_BIN || join(root, "target", "debug", "biscoito"
 const NGINX = "/usr/sbin/nginx";
 
 let dir, nginx, trackers, browser, base;
+const stopLater = [];
 const seen = [];
 
 const freePort = () => new Promise((done) => {
@@ -28,6 +30,42 @@ const freePort = () => new Promise((done) => {
     probe.close(() => done(port));
   });
 });
+
+/**
+ * nginx serving www/ (and dist/ at /biscoito/) with what `biscoito csp`
+ * wrote into `conf`, from its own prefix under the test's directory;
+ * `extra` goes into the server block.
+ */
+async function startNginx(name, conf, extra = "") {
+  const prefix = join(dir, name);
+  for (const sub of ["logs", "tmp"]) mkdirSync(join(prefix, sub), { recursive: true });
+  const port = await freePort();
+  writeFileSync(join(prefix, "nginx.conf"), `daemon off;
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/logs/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  types { text/html html; text/javascript js; application/wasm wasm; }
+  client_body_temp_path ${prefix}/tmp/body; proxy_temp_path ${prefix}/tmp/proxy; fastcgi_temp_path ${prefix}/tmp/fcgi;
+  uwsgi_temp_path ${prefix}/tmp/uwsgi; scgi_temp_path ${prefix}/tmp/scgi;
+  include ${conf}/http.conf;
+  server {
+    listen 127.0.0.1:${port};
+    location /biscoito/ { alias ${root}/dist/; }
+    location / { root ${root}/www; include ${conf}/server.conf; }
+    ${extra}
+  }
+}
+`);
+  const process = spawn(NGINX, ["-p", prefix, "-c", join(prefix, "nginx.conf")], { stdio: "ignore" });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 50; i++) {
+    try { await fetch(url + "/csp-consentimento/"); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
+  }
+  return { url, process };
+}
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "biscoito-csp-nginx-"));
@@ -44,37 +82,14 @@ before(async () => {
   }).listen(0, "127.0.0.1");
   await new Promise((r) => trackers.once("listening", r));
 
-  const port = await freePort();
-  for (const sub of ["logs", "tmp"]) mkdirSync(join(dir, sub));
-  writeFileSync(join(dir, "nginx.conf"), `daemon off;
-worker_processes 1;
-pid ${dir}/nginx.pid;
-error_log ${dir}/logs/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  types { text/html html; text/javascript js; application/wasm wasm; }
-  client_body_temp_path ${dir}/tmp/body; proxy_temp_path ${dir}/tmp/proxy; fastcgi_temp_path ${dir}/tmp/fcgi;
-  uwsgi_temp_path ${dir}/tmp/uwsgi; scgi_temp_path ${dir}/tmp/scgi;
-  include ${dir}/conf/http.conf;
-  server {
-    listen 127.0.0.1:${port};
-    location /biscoito/ { alias ${root}/dist/; }
-    location / { root ${root}/www; include ${dir}/conf/server.conf; }
-  }
-}
-`);
-  nginx = spawn(NGINX, ["-p", dir, "-c", join(dir, "nginx.conf")], { stdio: "ignore" });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    try { await fetch(base + "/csp-consentimento/"); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
-  }
+  ({ url: base, process: nginx } = await startNginx("enforced", join(dir, "conf")));
   browser = await launchChromium({ extraArgs: [`--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${trackers.address().port}`] });
 });
 
 after(async () => {
   await browser?.close();
   nginx?.kill("SIGTERM");
+  for (const child of stopLater) child.kill("SIGTERM");
   trackers?.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
@@ -129,4 +144,38 @@ test("a forged cookie, one of another revision, or none at all gets the strict p
     }
     await context.close();
   }
+});
+
+test("in report-only mode, what the policy would block reaches the receipts service, and `leaks` lists it", async () => {
+  const written = spawnSync(BIN, ["csp", "--config", join(dir, "biscoito.json"), "--server", "nginx", "--out", join(dir, "conf-report"),
+    "--report-only", "/csp-reports"], { encoding: "utf8" });
+  assert.equal(written.status, 0, written.stderr);
+  const db = `sqlite:${join(dir, "recibos.db")}`;
+  const service = spawn(BIN, ["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db], { stdio: ["ignore", "ignore", "pipe"] });
+  stopLater.push(service);
+  let address;
+  for await (const line of createInterface({ input: service.stderr })) {
+    const entry = JSON.parse(line);
+    if (entry.fields.message === "listening") { address = entry.fields.address; break; }
+  }
+  service.stderr.resume();
+  const reporting = await startNginx("report-only", join(dir, "conf-report"),
+    `location = /csp-reports { proxy_pass http://${address}/csp-reports; }`);
+  stopLater.push(reporting.process);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const from = seen.length;
+  await page.goto(reporting.url + "/csp-consentimento/");
+  await page.waitForFunction(() => window.Biscoito);
+  await page.waitForTimeout(700);
+  assert.ok(seen.slice(from).includes("anuncios.terceiro.test/p.gif"), "report-only blocks nothing");
+  let listed = "";
+  for (let i = 0; i < 50 && !/anuncios\.terceiro\.test/.test(listed); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+    listed = spawnSync(BIN, ["receipts", "leaks", "--db", db], { encoding: "utf8" }).stdout;
+  }
+  for (const host of ["estatistica.terceiro.test", "anuncios.terceiro.test", "videos.terceiro.test"]) {
+    assert.match(listed, new RegExp(host.replaceAll(".", "\\.") + ".*/csp-consentimento/"), listed);
+  }
+  await context.close();
 });
