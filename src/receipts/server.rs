@@ -136,6 +136,45 @@ fn rate_key(address: IpAddr) -> IpAddr {
     }
 }
 
+/// The rate limit's answer, when this request's address is over it. The
+/// address is used here, in memory, and nowhere else.
+fn over_the_limit(app: &App, headers: &HeaderMap, peer: SocketAddr) -> Option<Response> {
+    let limiter = app.limiter.as_ref()?;
+    limiter
+        .check_key(&client_address(app, headers, peer))
+        .err()?;
+    let mut answer = refuse(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate-limited",
+        None,
+        "too many requests from this address; try again in a minute",
+    );
+    answer
+        .headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("60"));
+    Some(answer)
+}
+
+/// The answer for a body that could not be read (`what` is "a receipt"
+/// or "a report").
+fn unreadable(rejection: BytesRejection, what: &str) -> Response {
+    if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "body-too-large",
+            None,
+            &format!("{what} is at most {MAX_BODY_BYTES} bytes"),
+        )
+    } else {
+        refuse(
+            StatusCode::BAD_REQUEST,
+            "unreadable-body",
+            None,
+            &rejection.body_text(),
+        )
+    }
+}
+
 async fn post_receipt(
     State(app): State<App>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -152,23 +191,8 @@ async fn post_receipt(
             );
         }
     }
-    if let Some(limiter) = &app.limiter {
-        // The address is used here, in memory, and nowhere else.
-        if limiter
-            .check_key(&client_address(&app, &headers, peer))
-            .is_err()
-        {
-            let mut answer = refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                None,
-                "too many receipts from this address; try again in a minute",
-            );
-            answer
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("60"));
-            return answer;
-        }
+    if let Some(answer) = over_the_limit(&app, &headers, peer) {
+        return answer;
     }
     if !acceptable_type(&headers) {
         return refuse(
@@ -180,22 +204,7 @@ async fn post_receipt(
     }
     let body = match body {
         Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body-too-large",
-                None,
-                &format!("a receipt is at most {MAX_BODY_BYTES} bytes"),
-            )
-        }
-        Err(rejection) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "unreadable-body",
-                None,
-                &rejection.body_text(),
-            )
-        }
+        Err(rejection) => return unreadable(rejection, "a receipt"),
     };
     let receipt = match Receipt::parse(&body) {
         Ok(receipt) => receipt,
@@ -264,22 +273,8 @@ async fn post_csp_reports(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    if let Some(limiter) = &app.limiter {
-        if limiter
-            .check_key(&client_address(&app, &headers, peer))
-            .is_err()
-        {
-            let mut answer = refuse(
-                StatusCode::TOO_MANY_REQUESTS,
-                "rate-limited",
-                None,
-                "too many requests from this address; try again in a minute",
-            );
-            answer
-                .headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("60"));
-            return answer;
-        }
+    if let Some(answer) = over_the_limit(&app, &headers, peer) {
+        return answer;
     }
     let essence = headers
         .get(CONTENT_TYPE)
@@ -300,22 +295,7 @@ async fn post_csp_reports(
         };
     let body = match body {
         Ok(body) => body,
-        Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return refuse(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "body-too-large",
-                None,
-                &format!("a report is at most {MAX_BODY_BYTES} bytes"),
-            )
-        }
-        Err(rejection) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "unreadable-body",
-                None,
-                &rejection.body_text(),
-            )
-        }
+        Err(rejection) => return unreadable(rejection, "a report"),
     };
     let leaks = match leak::read(&body, reports_json) {
         Ok(leaks) => leaks,
