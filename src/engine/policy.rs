@@ -482,6 +482,18 @@ mod tests {
         );
     }
 
+    /// What a page load ten seconds after NOW decides from this host's
+    /// `local` record and the `mirrors` the page sees.
+    fn at_page_load(
+        c: &Config,
+        local: Option<&Record>,
+        mirrors: impl IntoIterator<Item = Result<Value, ()>>,
+        trust_every_host: bool,
+    ) -> Decision {
+        let here = evaluate(c, local.and_then(stored), NOW + 10_000, false, id, "pt-BR");
+        follow_mirror(c, here, mirrors, trust_every_host, NOW + 10_000, id)
+    }
+
     /// What the page reads from a mirror cookie holding `text`.
     fn mirror_text(text: &str) -> Result<Value, ()> {
         parse(text).map_err(|_| ())
@@ -547,13 +559,11 @@ mod tests {
             mirror_text("{\"schema\": 1}"),
             mirror_text(&foreign.to_json()),
         ] {
-            let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-            let d = follow_mirror(&c, local, [mirror.clone()], false, NOW + 10_000, id);
+            let d = at_page_load(&c, Some(&mine), [mirror.clone()], false);
             assert!(allows(&c, d.record.as_ref(), ["analytics"]), "{mirror:?}");
             assert!(!d.clear_stored && !d.store, "{mirror:?}");
         }
-        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(&c, local, [Err(())], false, NOW + 10_000, id);
+        let d = at_page_load(&c, Some(&mine), [Err(())], false);
         assert_eq!(
             d.mirror_set_aside,
             Some(Invalid::Malformed),
@@ -573,14 +583,11 @@ mod tests {
             "sibling".into(),
             "en",
         );
-        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
+        let d = at_page_load(
             &c,
-            local,
+            Some(&mine),
             [mirror_text(&revoked_there.to_json())],
             false,
-            NOW + 10_000,
-            id,
         );
         let record = d.record.as_ref().unwrap();
         assert!(!allows(&c, Some(record), ["analytics"]));
@@ -605,15 +612,7 @@ mod tests {
             "sibling".into(),
             "en",
         );
-        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
-            &c,
-            local,
-            [mirror_text(&earlier.to_json())],
-            false,
-            NOW + 10_000,
-            id,
-        );
+        let d = at_page_load(&c, Some(&mine), [mirror_text(&earlier.to_json())], false);
         assert!(allows(&c, d.record.as_ref(), ["analytics"]) && !d.store);
     }
 
@@ -654,15 +653,7 @@ mod tests {
             "s".into(),
             "pt-BR",
         );
-        let local = evaluate(&here, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
-            &here,
-            local,
-            [mirror_text(&refused.to_json())],
-            false,
-            NOW + 10_000,
-            id,
-        );
+        let d = at_page_load(&here, Some(&mine), [mirror_text(&refused.to_json())], false);
         let r = d.record.as_ref();
         assert!(
             allows(&here, r, ["youtube"]) && allows(&here, r, ["vimeo"]),
@@ -693,28 +684,12 @@ mod tests {
             "s".into(),
             "pt-BR",
         );
-        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
-            &c,
-            local,
-            [mirror_text(&there.to_json())],
-            false,
-            NOW + 10_000,
-            id,
-        );
+        let d = at_page_load(&c, Some(&mine), [mirror_text(&there.to_json())], false);
         let r = d.record.as_ref();
         assert!(!allows(&c, r, ["marketing"]) && allows(&c, r, ["maps"]));
         // A sibling that never heard of "maps" leaves it alone.
         there.decisions.retain(|(id, _)| id != "maps");
-        let local = evaluate(&c, stored(&mine), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
-            &c,
-            local,
-            [mirror_text(&there.to_json())],
-            false,
-            NOW + 10_000,
-            id,
-        );
+        let d = at_page_load(&c, Some(&mine), [mirror_text(&there.to_json())], false);
         assert!(allows(&c, d.record.as_ref(), ["maps"]));
     }
 
@@ -758,14 +733,11 @@ mod tests {
             "s".into(),
             "pt-BR",
         );
-        let local = evaluate(&c, stored(&refused), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
+        let d = at_page_load(
             &c,
-            local,
+            Some(&refused),
             [mirror_text(&accepted_there.to_json())],
             true,
-            NOW + 10_000,
-            id,
         );
         assert!(allows(&c, d.record.as_ref(), ["analytics"]));
         let later_here = Record::decide(
@@ -776,14 +748,11 @@ mod tests {
             "mine".into(),
             "pt-BR",
         );
-        let local = evaluate(&c, stored(&later_here), NOW + 10_000, false, id, "pt-BR");
-        let d = follow_mirror(
+        let d = at_page_load(
             &c,
-            local,
+            Some(&later_here),
             [mirror_text(&accepted_there.to_json())],
             true,
-            NOW + 10_000,
-            id,
         );
         assert!(
             !allows(&c, d.record.as_ref(), ["analytics"]),
