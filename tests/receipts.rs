@@ -85,6 +85,18 @@ fn sql(db: &str, statement: &str) -> Result<(), String> {
     })
 }
 
+/// Runs the service until it has logged a refusal for each consent id of `ids`.
+fn refusals_logged(db: &str, ids: std::ops::RangeInclusive<usize>) {
+    let service = Service::start(db, &[]);
+    for n in ids {
+        assert_eq!(
+            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
+            204
+        );
+    }
+    assert!(service.stop().success());
+}
+
 /// A receipt exactly as the banner builds it.
 fn receipt(id: &str, method: Method, accepted: &[&str]) -> String {
     let config = Config::default();
@@ -445,14 +457,7 @@ fn edits_and_deletions_break_the_chain_and_are_named(backend: Backend) {
     let Some(db) = fresh_db(backend, "tamper") else {
         return;
     };
-    let service = Service::start(&db, &[]);
-    for n in 1..=5 {
-        assert_eq!(
-            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
-            204
-        );
-    }
-    assert!(service.stop().success());
+    refusals_logged(&db, 1..=5);
     assert_eq!(cli(&db, &["verify"]).0, 0);
 
     // The tables refuse changes outright...
@@ -548,14 +553,7 @@ fn a_forged_purge_cannot_hide_a_replaced_receipt(backend: Backend) {
     let Some(db) = fresh_db(backend, "forgedpurge") else {
         return;
     };
-    let service = Service::start(&db, &[]);
-    for n in 1..=5 {
-        assert_eq!(
-            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
-            204
-        );
-    }
-    assert!(service.stop().success());
+    refusals_logged(&db, 1..=5);
     // With only the service's own login: a purge that never happened,
     // through receipt 4, which lets receipt 2 be deleted...
     sql(
@@ -857,14 +855,7 @@ fn a_checkpoint_kept_elsewhere_shows_what_the_chain_cannot(backend: Backend) {
     let Some(db) = fresh_db(backend, "checkpoint") else {
         return;
     };
-    let service = Service::start(&db, &[]);
-    for n in 1..=5 {
-        assert_eq!(
-            service.beacon(&receipt(&consent_id(n), Method::RejectAll, &[])),
-            204
-        );
-    }
-    assert!(service.stop().success());
+    refusals_logged(&db, 1..=5);
     let secret = "5f".repeat(32);
     let (code, out) = cli(&db, &["checkpoint"]);
     assert_eq!(code, 2, "no key, no checkpoint: {out}");
