@@ -225,12 +225,16 @@ thread_local! {
     /// 2xx forgets exactly it.
     static IN_FLIGHT: RefCell<Option<(String, String, String)>> = const { RefCell::new(None) };
     static ON_ANSWER: JsValue = Closure::<dyn Fn(JsValue)>::new(|response: JsValue| {
-        let acknowledged = Reflect::get(&response, &"ok".into())
+        let status = Reflect::get(&response, &"status".into())
             .ok()
-            .and_then(|ok| ok.as_bool())
-            == Some(true);
+            .and_then(|s| s.as_f64())
+            .unwrap_or(0.0) as u16;
+        // A 2xx took it; a 4xx other than a timeout or the rate limit is
+        // final (the service will never take this body), so it goes too.
+        // (fetch follows redirects: no 3xx ends up here.)
+        let done = (200..500).contains(&status) && status != 408 && status != 429;
         let in_flight = IN_FLIGHT.take();
-        if let (true, Some((url, key, receipt))) = (acknowledged, in_flight) {
+        if let (true, Some((url, key, receipt))) = (done, in_flight) {
             let mut unsent = storage::unsent_receipts(&key);
             if let Some(at) = unsent.iter().position(|r| *r == receipt) {
                 unsent.remove(at);

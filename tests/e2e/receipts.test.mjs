@@ -132,6 +132,19 @@ test("a receipt the service did not take is kept, sent again on a later page vie
   await context.close();
 });
 
+test("a receipt the service refuses for good (403: an origin it does not serve) is not kept to be sent again", async () => {
+  const { context, page } = await visitor(env);
+  // The same server under another name: the service's --allow-origin is env.base.
+  const elsewhere = env.base.replace("localhost", "127.0.0.1");
+  const refused = page.waitForResponse((r) => r.url().endsWith("/recibos") && r.status() === 403);
+  await page.goto(elsewhere + "/tribunal/");
+  await ready(page);
+  await page.getByRole("button", { name: "Rejeitar todos" }).click();
+  await refused;
+  await page.waitForFunction(() => localStorage.getItem("tribunal-consent-receipts") === null);
+  await context.close();
+});
+
 test("a row edited or removed behind the service's back makes verify fail and name it", async () => {
   const before = receipts("verify");
   assert.equal(before.code, 0, before.out);
