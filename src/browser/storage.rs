@@ -303,26 +303,17 @@ pub fn write_csp_cookie(
     config: &crate::engine::config::Config,
     record: Option<&crate::engine::record::Record>,
 ) {
-    let https = is_https();
-    let mut spec = String::from(if https {
+    let name = if is_https() {
         crate::engine::csp::SECURE_COOKIE
     } else {
         crate::engine::csp::PLAIN_COOKIE
-    });
-    spec.push('=');
-    let max_age = match record {
-        Some(record) => {
-            spec.push_str(&crate::engine::csp::consent_cookie(config, record));
-            seconds_until(js_sys::Date::now() as u64, record.expires_ms)
-        }
-        None => 0,
     };
-    spec.push_str("; Path=/; SameSite=Lax; Max-Age=");
-    crate::engine::json::push_decimal(&mut spec, max_age);
-    if https {
-        spec.push_str("; Secure");
-    }
-    write_cookie(&spec);
+    let value = record.map(|r| crate::engine::csp::consent_cookie(config, r));
+    let max_age = record.map_or(0, |r| {
+        seconds_until(js_sys::Date::now() as u64, r.expires_ms)
+    });
+    // Path=/, SameSite=Lax, Secure on https: what the __Host- prefix asks.
+    write_cookie(&cookie_spec(name, value.as_deref(), max_age, None));
 }
 
 /// Seconds from `now_ms` to `expires_ms`, at least one and at most the longest allowed expiry.

@@ -9,7 +9,8 @@ use super::checkpoint::{self, Checkpoint};
 use super::server::{self, Options};
 use super::store::{Break, Store};
 use super::{
-    format_time, history_text, now_ms, parse_period, parse_time, Export, Format, DEFAULT_RETENTION,
+    format_day, format_time, history_text, now_ms, parse_period, parse_time, Export, Format,
+    DEFAULT_RETENTION,
 };
 use crate::terminal::printable;
 use axum::http::HeaderName;
@@ -250,9 +251,9 @@ async fn command(args: Args) -> i32 {
         }
         Command::Leaks { since, json } => {
             let since = match since.as_deref() {
-                None => format_time(now_ms() - 30 * 86_400_000)[..10].to_owned(),
+                None => format_day(now_ms() - 30 * 86_400_000),
                 Some(text) => match parse_time(text) {
-                    Ok(ms) => format_time(ms)[..10].to_owned(),
+                    Ok(ms) => format_day(ms),
                     Err(e) => return cannot(format!("--since: {e}")),
                 },
             };

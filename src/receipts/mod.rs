@@ -52,6 +52,11 @@ pub fn parse_period(text: &str) -> Result<Duration, String> {
         .map_err(|e| format!("{text:?} is not a period such as 7years, 18months or 400days: {e}"))
 }
 
+/// The day of `ms`, YYYY-MM-DD (UTC).
+pub fn format_day(ms: i64) -> String {
+    format_time(ms)[..10].to_owned()
+}
+
 pub fn format_time(ms: i64) -> String {
     let time = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
     humantime::format_rfc3339_millis(time).to_string()

@@ -86,20 +86,9 @@ fn now_ms() -> i64 {
 /// The types `navigator.sendBeacon` sends a string or Blob with, and JSON.
 /// Biscoito sends a string: `text/plain;charset=UTF-8`.
 fn acceptable_type(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(CONTENT_TYPE) else {
+    let Some((essence, utf8)) = media_type(headers) else {
         return true; // an ArrayBuffer or an untyped Blob
     };
-    let Ok(value) = value.to_str() else {
-        return false;
-    };
-    let mut parts = value.split(';').map(str::trim);
-    let essence = parts.next().unwrap_or("").to_ascii_lowercase();
-    let utf8 = parts.all(|p| {
-        p.split_once('=').is_none_or(|(k, v)| {
-            !k.trim().eq_ignore_ascii_case("charset")
-                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
-        })
-    });
     utf8 && matches!(
         essence.as_str(),
         "text/plain" | "application/json" | "application/octet-stream" | ""
@@ -173,6 +162,23 @@ fn unreadable(rejection: BytesRejection, what: &str) -> Response {
             &rejection.body_text(),
         )
     }
+}
+
+/// The request's media type, lowercased, and whether its charset, if it
+/// names one, is UTF-8; None without a Content-Type.
+fn media_type(headers: &HeaderMap) -> Option<(String, bool)> {
+    let Ok(value) = headers.get(CONTENT_TYPE)?.to_str() else {
+        return Some((String::new(), false));
+    };
+    let mut parts = value.split(';').map(str::trim);
+    let essence = parts.next().unwrap_or("").to_ascii_lowercase();
+    let utf8 = parts.all(|p| {
+        p.split_once('=').is_none_or(|(k, v)| {
+            !k.trim().eq_ignore_ascii_case("charset")
+                || v.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
+        })
+    });
+    Some((essence, utf8))
 }
 
 async fn post_receipt(
@@ -276,11 +282,8 @@ async fn post_csp_reports(
     if let Some(answer) = over_the_limit(&app, &headers, peer) {
         return answer;
     }
-    let essence = headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase())
+    let essence = media_type(&headers)
+        .map(|(essence, _)| essence)
         .unwrap_or_default();
     let reports_json =
         match essence.as_str() {
@@ -301,7 +304,7 @@ async fn post_csp_reports(
         Ok(leaks) => leaks,
         Err(why) => return refuse(StatusCode::BAD_REQUEST, "invalid-report", None, &why),
     };
-    let day = super::format_time(now_ms())[..10].to_owned();
+    let day = super::format_day(now_ms());
     match app.store.count_leaks(&day, &leaks).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => {
