@@ -284,3 +284,29 @@ fn caddy_serves_the_policy_each_cookie_asks_for() {
     // Caddy sites are https, where only the __Host- cookie exists.
     holds(port, "__Host-biscoito-csp");
 }
+
+#[test]
+fn a_report_url_that_would_break_out_of_the_header_is_refused() {
+    let dir = workdir("injection");
+    for uri in [
+        "/x\" always; add_header X y",
+        "/x\n",
+        "/a b",
+        "/$host",
+        "javascript:alert(1)",
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_biscoito"))
+            .args(["csp", "--config"])
+            .arg(dir.join("biscoito.json"))
+            .args(["--server", "nginx", "--report-only", uri, "--out"])
+            .arg(dir.join("generated"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{uri:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("--report-only"),
+            "{uri:?}"
+        );
+        assert!(!dir.join("generated").exists(), "{uri:?}: nothing written");
+    }
+}

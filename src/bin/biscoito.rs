@@ -111,6 +111,18 @@ mod cli {
             eprintln!("biscoito: {e}");
             exit(2);
         });
+        // The URL goes inside a quoted header in each server's own syntax.
+        if let Some(uri) = &args.report_only {
+            let plain =
+                (uri.starts_with('/') || uri.starts_with("https://") || uri.starts_with("http://"))
+                    && !uri
+                        .chars()
+                        .any(|c| c.is_whitespace() || c.is_control() || "\"';,`$%{}\\".contains(c));
+            if !plain {
+                eprintln!("biscoito: --report-only {uri:?}: give a path such as /csp-reports or an http(s) URL, without spaces, quotes, ; , $ % {{ }} or \\");
+                exit(2);
+            }
+        }
         let reporting = args.report_only.as_deref().map(|uri| Reporting { uri });
         let files = match args.server {
             CspServer::Nginx => {
