@@ -620,8 +620,10 @@ async fn listen(
     tokio::spawn(async move {
         while let Some(e) = responses.next().await {
             let mut h = h.lock().unwrap();
-            // Only for requests kept: the map grows no faster than they do.
-            if h.urls.contains_key(e.request_id.inner()) {
+            // A response can be heard before its request (each is its own
+            // task), so it is kept whether or not the request is yet, up to
+            // as many as requests are.
+            if h.status.len() < MOST_REQUESTS {
                 h.status
                     .insert(e.request_id.inner().clone(), e.response.status as u16);
             }

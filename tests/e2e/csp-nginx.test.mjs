@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createServer } from "node:http";
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -53,8 +53,8 @@ http {
   include ${conf}/http.conf;
   server {
     listen 127.0.0.1:${port};
-    location /biscoito/ { alias ${root}/dist/; }
-    location / { root ${root}/www; include ${conf}/server.conf; }
+    location /biscoito/ { alias ${dir}/site/biscoito/; }
+    location / { root ${dir}/site; include ${conf}/server.conf; }
     ${extra}
   }
 }
@@ -69,6 +69,12 @@ http {
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "biscoito-csp-nginx-"));
+  // nginx's workers drop to an unprivileged user when started as root: they
+  // serve a copy in a directory anyone may read, not the checkout (a clean
+  // clone under mktemp -d is 0700).
+  chmodSync(dir, 0o755);
+  cpSync(join(root, "www", "csp-consentimento"), join(dir, "site", "csp-consentimento"), { recursive: true });
+  cpSync(join(root, "dist"), join(dir, "site", "biscoito"), { recursive: true });
   const page = readFileSync(join(root, "www", "csp-consentimento", "index.html"), "utf8");
   const config = /<script type="application\/json" id="biscoito-config">([\s\S]*?)<\/script>/.exec(page)[1];
   writeFileSync(join(dir, "biscoito.json"), config);
