@@ -17,7 +17,7 @@ const dir = await mkdtemp(join(tmpdir(), "biscoito-bench-scan-"));
 
 function scan(json) {
   const args = ["scan", `http://localhost:${port}/scan-bench/pagina-1.html`, "--pages", "20", "--progress", "none",
-    `--browser-arg=--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${port}`, "--json", json];
+    `--browser-arg=--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${port}`, "--allow-private", "--json", json];
   return new Promise((done) => {
     const started = performance.now();
     const child = spawn(BIN, args, { stdio: ["ignore", "ignore", "inherit"] });

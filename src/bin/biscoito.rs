@@ -183,6 +183,11 @@ mod cli {
         /// browser with one wall fewer: only for sites you trust.
         #[arg(long)]
         no_sandbox: bool,
+        /// Let pages reach private, loopback and link-local addresses (10/8,
+        /// 192.168/16, 169.254.169.254…) other than the scanned host's. Off by
+        /// default: a hostile page could otherwise read the scanner's network.
+        #[arg(long)]
+        allow_private: bool,
         /// Judge against this config instead of the page's #biscoito-config.
         #[arg(long)]
         config: Option<PathBuf>,
@@ -385,6 +390,7 @@ mod cli {
             browser: args.browser.clone(),
             browser_args: args.browser_args.clone(),
             no_sandbox: args.no_sandbox,
+            allow_private: args.allow_private,
             config,
         };
         let style = match args.progress {

@@ -51,6 +51,10 @@ pub struct Artifacts {
     /// Pages that carry a different Biscoito config: not judged by this one.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_configs: Vec<String>,
+    /// Requests the page made to private or link-local addresses, refused
+    /// (no `--allow-private`): "host:port (address)".
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub refused_private: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -621,6 +621,7 @@ mod tests {
             banner_screenshot: None,
             browser: "test".into(),
             other_configs: Vec::new(),
+            refused_private: Vec::new(),
         }
     }
 

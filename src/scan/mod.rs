@@ -10,6 +10,7 @@ pub mod artifacts;
 pub mod audit;
 pub mod catalogue;
 pub mod chromium;
+pub mod private_net;
 pub mod report;
 pub mod trouble;
 pub mod write_config;
@@ -33,6 +34,9 @@ pub struct Options {
     pub browser: Option<PathBuf>,
     pub browser_args: Vec<String>,
     pub no_sandbox: bool,
+    /// Let pages reach private and link-local addresses other than the
+    /// scanned host's (the private-address guard is off).
+    pub allow_private: bool,
     /// The config to judge by, already read and validated; `None`: the page's.
     pub config: Option<(String, Config)>,
 }
@@ -59,17 +63,37 @@ pub async fn run(options: &Options, progress: &dyn Fn(Progress)) -> Result<Outco
     let start = normalise_start(&options.url)?;
     let site = site_of(&host_of(&start).unwrap_or_default());
     let executable = chromium::find_chromium(options.browser.as_deref()).map_err(CannotRun)?;
+    let mut browser_args = options.browser_args.clone();
+    let guard = if options.allow_private {
+        None
+    } else {
+        if browser_args.iter().any(|a| a.contains("proxy-server")) {
+            return Err(CannotRun(
+                "--browser-arg=--proxy-server would bypass the scanner's own guard against private addresses; \
+                 add --allow-private to scan through your proxy"
+                    .into(),
+            ));
+        }
+        let guard = private_net::Guard::start(&host_of(&start).unwrap_or_default())
+            .await
+            .map_err(CannotRun)?;
+        browser_args.extend(guard.browser_args());
+        Some(guard)
+    };
     let settings = Settings {
         timeout: options.timeout,
         wait: options.wait,
-        browser_args: options.browser_args.clone(),
+        browser_args,
         no_sandbox: options.no_sandbox,
     };
     let browser = Chromium::launch(&executable, &settings)
         .await
         .map_err(CannotRun)?;
-    let outcome = scan(&browser, options, &settings, &start, &site, progress).await;
+    let mut outcome = scan(&browser, options, &settings, &start, &site, progress).await;
     browser.close().await;
+    if let (Ok(outcome), Some(guard)) = (&mut outcome, &guard) {
+        outcome.artifacts.refused_private = guard.refused();
+    }
     outcome
 }
 
@@ -246,6 +270,7 @@ async fn scan(
             .map(|png| base64::engine::general_purpose::STANDARD.encode(png)),
         browser: browser.version.clone(),
         other_configs: skipped,
+        refused_private: Vec::new(),
     };
     let findings = audit::audit(&artifacts, &config);
     Ok(Outcome {

@@ -59,6 +59,9 @@ pub struct Report<'a> {
     pub config: ConfigUsed<'a>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     pub other_configs: &'a [String],
+    /// Requests to private or link-local addresses the scanner refused.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    pub refused_private: &'a [String],
     pub summary: Summary,
     pub choices: Vec<ChoiceMade<'a>>,
     pub pages: Vec<PageSeen<'a>>,
@@ -152,6 +155,7 @@ pub fn report<'a>(outcome: &'a Outcome, command: &'a str, date: &'a str) -> Repo
             revision: outcome.config.revision,
         },
         other_configs: &a.other_configs,
+        refused_private: &a.refused_private,
         summary: summary(outcome),
         choices: a
             .passes
@@ -282,6 +286,19 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
         lang.pick("config revision", "configuração, revisão"),
         outcome.config.revision,
     );
+    if !a.refused_private.is_empty() {
+        out += &format!(
+            "\n{} ({})\n",
+            lang.pick(
+                "Refused: requests to private or link-local addresses (--allow-private lets them through)",
+                "Recusadas: requisições a endereços privados ou de enlace local (--allow-private as deixa passar)"
+            ),
+            a.refused_private.len()
+        );
+        for refused in &a.refused_private {
+            out += &format!("  {refused}\n");
+        }
+    }
     for (t, group) in by_type(&outcome.findings) {
         out += &format!("\n{} ({})\n", type_title(t, lang), group.len());
         for f in group {

@@ -36,7 +36,12 @@ const AS_ROOT = process.getuid() === 0;
 /** Runs the command; resolves with its exit code and output. */
 function biscoito(args, { interruptAfterMs, sandbox = !AS_ROOT } = {}) {
   return new Promise((done) => {
-    const full = args[0] === "scan" && !sandbox ? [...args, "--no-sandbox"] : args;
+    const full = args[0] === "scan" && !sandbox ? [...args, "--no-sandbox"] : [...args];
+    // The stand-ins for other sites live on loopback, which the scanner's
+    // private-address guard refuses (and a proxied Chromium ignores
+    // --host-resolver-rules): scans that use them allow private addresses.
+    // Every other scan here runs through the guard.
+    if (args.includes(thirdParties())) full.push("--allow-private");
     const child = spawn(BIN, full, { env: { ...process.env, LANG: "C" } });
     let stdout = "";
     let stderr = "";
@@ -154,6 +159,55 @@ test("the demo portals scan clean (exit 0), each judged by its own config", asyn
     // Two portals share this host: the other one's pages are named, not judged.
     assert.ok(report.otherConfigs.length >= 1, `${portal}: ${JSON.stringify(report.otherConfigs)}`);
   }
+});
+
+test("a scanned page cannot reach the scanner's network (internal hosts, cloud metadata) unless --allow-private", async () => {
+  // Two "internal services" on 127.0.0.2, which the page asks for by plain
+  // http and through an https tunnel; each counts the connections it gets.
+  const internal = async () => {
+    const service = { connections: 0 };
+    service.server = createServer((socket) => { service.connections += 1; socket.destroy(); });
+    await new Promise((listening) => service.server.listen(0, "127.0.0.2", listening));
+    service.port = service.server.address().port;
+    return service;
+  };
+  const plain = await internal();
+  const tunnel = await internal();
+  try {
+    const url = `${env.base}/test/rede-interna.html?simples=${plain.port}&tunel=${tunnel.port}`;
+    const scan = async (name, ...extra) => {
+      const json = join(dir, `${name}.json`);
+      const run = await biscoito(["scan", url, "--pages", "1", "--depth", "0", "--wait", "1000", "--progress", "none",
+        "--json", json, ...extra]);
+      assert.equal(run.code, 1, run.stdout + run.stderr); // the page has no Biscoito: a "missing" finding
+      return { run, report: await findingsOf(json) };
+    };
+    const guarded = await scan("private-guarded");
+    assert.equal(plain.connections + tunnel.connections, 0, "an internal service was reached");
+    assert.deepEqual(guarded.report.refusedPrivate, [
+      `127.0.0.1:${port} (127.0.0.1)`,
+      `127.0.0.2:${plain.port} (127.0.0.2)`,
+      `127.0.0.2:${tunnel.port} (127.0.0.2)`,
+      "169.254.169.254:80 (169.254.169.254)",
+    ].sort());
+    // The scanned host itself (localhost) went through the guard and loaded.
+    assert.ok(guarded.report.pages.every((p) => p.status === 200), JSON.stringify(guarded.report.pages));
+    assert.match(guarded.run.stdout, /Refused: requests to private or link-local addresses[^\n]*\(4\)/);
+
+    const open = await scan("private-allowed", "--allow-private");
+    assert.ok(plain.connections > 0 && tunnel.connections > 0,
+      `with --allow-private the page reaches both: ${plain.connections}, ${tunnel.connections}`);
+    assert.equal(open.report.refusedPrivate, undefined);
+  } finally {
+    plain.server.close();
+    tunnel.server.close();
+  }
+});
+
+test("a proxy of the user's own would go around the private-address guard: refused, unless --allow-private", async () => {
+  const run = await biscoito(["scan", `${env.base}/`, "--browser-arg=--proxy-server=http://127.0.0.1:9", "--progress", "none"]);
+  assert.equal(run.code, 2, run.stdout + run.stderr);
+  assert.match(run.stderr, /--proxy-server would bypass the scanner's own guard against private addresses; add --allow-private/);
 });
 
 test("hostile pages become clear report lines; the scan neither hangs nor crashes", async () => {
