@@ -59,7 +59,7 @@ dist:
 	  --config '$(DIST_RUSTFLAGS)' --target-dir $(DIST_BUILD)
 	wasm-bindgen --target $(TARGET) --no-typescript --out-dir $(DIST_BUILD)/bindgen $(DIST_BUILD)/wasm32-unknown-unknown/release/biscoito.wasm
 	rm -rf dist && mkdir -p dist
-	{ echo '(function(){'; cat $(DIST_BUILD)/bindgen/biscoito.js src/browser/loader.js; echo '})();'; } > $(DIST_BUILD)/bundle.js
+	{ echo '(function(){'; cat $(DIST_BUILD)/bindgen/biscoito.js src/browser/guard-hosts.js src/browser/guard.js src/browser/loader.js; echo '})();'; } > $(DIST_BUILD)/bundle.js
 	$(call shrink,$(DIST_BUILD)/bindgen/biscoito_bg.wasm,$(DIST_BUILD)/optimized.wasm,dist/biscoito_bg.wasm,$(DIST_BUILD)/bundle.js)
 	terser $(DIST_BUILD)/bundle.js --compress passes=2 --mangle --ecma 2017 --format 'preamble="$(JS_COMPILE_HINT)"' --output dist/biscoito.js
 	@$(MAKE) --no-print-directory size
@@ -187,6 +187,7 @@ test-model: dist
 docs:
 	mkdir -p docs
 	cargo run --quiet --bin biscoito -- schema > docs/biscoito.schema.json
+	cargo run --quiet --bin biscoito -- guard-hosts > src/browser/guard-hosts.js
 	cargo run --quiet --bin biscoito -- reference en > docs/config-reference.en.md
 	cargo run --quiet --bin biscoito -- reference pt-BR > docs/config-reference.pt-BR.md
 

@@ -39,6 +39,9 @@ mod cli {
         Check { config: PathBuf },
         /// Print the config's JSON Schema.
         Schema,
+        /// Print src/browser/guard-hosts.js (for `make docs`).
+        #[command(hide = true)]
+        GuardHosts,
         /// Print the config's Markdown reference.
         Reference {
             #[arg(value_parser = ["en", "pt-BR"])]
@@ -228,6 +231,7 @@ mod cli {
         match cli.command {
             Command::Check { config } => check(&config),
             Command::Schema => print!("{}", generate::json_schema()),
+            Command::GuardHosts => print!("{}", biscoito::scan::catalogue::guard_hosts_js()),
             Command::Reference { lang } => print!("{}", generate::reference(&lang)),
             Command::Scan(args) => scan_command(args),
             Command::ImportGovbr { cookiebar } => import_govbr(&cookiebar),

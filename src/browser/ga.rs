@@ -130,6 +130,8 @@ impl Analytics {
                 if let Ok(script) = document.create_element("script") {
                     let script: web_sys::HtmlScriptElement = script.unchecked_into();
                     script.set_async(true);
+                    // Biscoito's own release: the guard lets it pass.
+                    let _ = script.set_attribute("data-biscoito-state", "released");
                     let mut src = String::from(GTAG_URL);
                     src.push_str(&ga.measurement_id);
                     script.set_src(&src);

@@ -17,7 +17,8 @@ use crate::engine::policy::gate_needs;
 const STATE: &str = "data-biscoito-state";
 const GATED: &str = "script[type=\"text/plain\"]:is([data-category],[data-service]):not([data-biscoito-state]), :is(iframe,img):is([data-category],[data-service])[data-src]:not([data-biscoito-state])";
 /// Attributes that belong to the gate, not to the script it releases.
-const GATE_ATTRIBUTES: [&str; 6] = [
+const GATE_ATTRIBUTES: [&str; 7] = [
+    "data-biscoito-guard",
     "type",
     "data-category",
     "data-service",
@@ -75,7 +76,10 @@ pub fn release(
                 // An embed for visitors who refused ("!videos") has nothing
                 // to offer from a placeholder.
                 let for_refusal = categories.as_bytes().contains(&b'!');
-                if !is_script && !for_refusal && placeholder_of(&element).is_none() {
+                // An image nobody marked is a tracking pixel: nothing to show.
+                let pixel = element.tag_name().eq_ignore_ascii_case("img")
+                    && element.has_attribute("data-biscoito-guard");
+                if !is_script && !for_refusal && !pixel && placeholder_of(&element).is_none() {
                     waiting_embeds.push(element);
                 }
                 continue;
@@ -274,6 +278,8 @@ fn clone_as_runnable(original: &Element) -> Option<HtmlScriptElement> {
     if let Some(kind) = original.get_attribute("data-type") {
         script.set_type(&kind);
     }
+    // Released by Biscoito: the guard lets it pass.
+    let _ = script.set_attribute(STATE, "released");
     match original.get_attribute("data-src") {
         Some(src) => {
             script.set_src(&src);

@@ -1,7 +1,6 @@
 // Biscoito's only hand-written JavaScript: start the module and publish the API.
 // Appended to wasm-bindgen's no-modules glue; the Makefile wraps both in one
 // function so nothing but window.Biscoito reaches the page's global scope.
-var biscoitoScript = document.currentScript;
 // Google's snippet pushes the real `arguments` object; gtag.js ignores arrays.
 function biscoitoGtag() { (window.dataLayer = window.dataLayer || []).push(arguments); }
 // Boots in steps with a yield to the page before each, so a slow phone's
@@ -18,12 +17,13 @@ var biscoitoParsed = document.readyState != "loading" || new Promise(function (p
   document.addEventListener("DOMContentLoaded", parsed);
 });
 Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoitoScript.src) }), biscoitoParsed]).then(function () {
+  if (biscoitoGuard) wasm_bindgen.guard(biscoitoGuard);
   biscoitoLater(function step() {
     var next = wasm_bindgen.boot(biscoitoGtag, true);
     if (next == 2) {
       var api = {};
       ["acceptAll", "rejectAll", "acceptOnly", "accepted", "consent", "showPreferences", "hidePreferences",
-        "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend"].forEach(function (name) {
+        "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend", "held"].forEach(function (name) {
         api[name] = wasm_bindgen[name];
       });
       window.Biscoito = Object.freeze(api);

@@ -14,6 +14,7 @@ mod boot;
 mod checker;
 mod ga;
 mod gate;
+mod guard;
 mod page;
 mod storage;
 mod ui;

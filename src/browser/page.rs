@@ -179,7 +179,9 @@ pub(super) fn release_pending() {
         })
         .unwrap_or_default()
     };
+    with_app(|app| guard::judge_new(&app.config, &document));
     let (released, waiting_embeds) = gate::release(&document, &judge);
+    guard::release_detached(&|element| judge(element).1);
     if !released.is_empty() {
         with_app(|app| app.released.extend(released));
     }

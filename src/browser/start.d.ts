@@ -7,7 +7,7 @@ export { default } from "./biscoito.js";
 /** The object `start()` resolves with: the same as `window.Biscoito`. */
 export type BiscoitoApi = Readonly<Pick<typeof biscoito,
   "acceptAll" | "rejectAll" | "acceptOnly" | "accepted" | "consent" | "showPreferences" | "hidePreferences" |
-  "init" | "setLanguage" | "refresh" | "on" | "configErrors" | "storageBackend">>;
+  "init" | "setLanguage" | "refresh" | "on" | "configErrors" | "storageBackend" | "held">>;
 
 export interface StartOptions {
   /** Where biscoito_bg.wasm is served, when not beside the package's JavaScript. */

@@ -13,7 +13,7 @@ export * from "./biscoito.js";
 export { default } from "./biscoito.js";
 
 const API = ["acceptAll", "rejectAll", "acceptOnly", "accepted", "consent", "showPreferences", "hidePreferences",
-  "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend"];
+  "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend", "held"];
 
 // Google's snippet pushes the real `arguments` object; gtag.js ignores arrays.
 function gtag() { (window.dataLayer = window.dataLayer || []).push(arguments); }

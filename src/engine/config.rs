@@ -50,6 +50,42 @@ pub struct Category {
     pub legal_basis: LegalBasis,
 }
 
+/// Where Google Analytics 4 loads from and sends to (Google's own CSP
+/// guidance for gtag.js): the hosts of what gates GA when it declares none,
+/// for the Content-Security-Policy and the guard alike.
+pub const GOOGLE_ANALYTICS_HOSTS: [&str; 3] = [
+    "*.googletagmanager.com",
+    "*.google-analytics.com",
+    "*.analytics.google.com",
+];
+
+impl Config {
+    /// The id of the category or service that Google Analytics waits for:
+    /// the first one its consent mode maps `analytics_storage` to, else the
+    /// `google-analytics` service.
+    pub fn ga_gate(&self) -> &str {
+        self.google_analytics
+            .as_ref()
+            .and_then(|ga| {
+                ga.consent_mode
+                    .iter()
+                    .find(|(signal, _)| signal == "analytics_storage")
+                    .and_then(|(_, ids)| ids.first())
+            })
+            .map_or(GA_SERVICE, String::as_str)
+    }
+
+    /// The hosts `id` (a category or service) declares, or Google
+    /// Analytics' own when `id` gates GA and declares none: so the default
+    /// "Estatísticas" covers an unmarked GA snippet.
+    pub fn declared_hosts(&self, id: &str, hosts: &[String]) -> Vec<String> {
+        if hosts.is_empty() && id == self.ga_gate() {
+            return GOOGLE_ANALYTICS_HOSTS.map(String::from).to_vec();
+        }
+        hosts.to_vec()
+    }
+}
+
 impl Category {
     /// Whether `host` (lowercase, no port) is one of the hosts of this
     /// category or of one of its services.

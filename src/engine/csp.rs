@@ -48,19 +48,11 @@ pub use policy::*;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod policy {
-    use super::super::config::{Config, GA_SERVICE};
+    use super::super::config::Config;
 
     /// The directives the policy governs: what can load or send the
     /// visitor's address elsewhere.
     pub const DIRECTIVES: [&str; 4] = ["script-src", "img-src", "frame-src", "connect-src"];
-
-    /// Where Google Analytics 4 loads from and sends to (Google's own CSP
-    /// guidance for gtag.js), for its service when the config names none.
-    const GOOGLE_ANALYTICS_HOSTS: [&str; 3] = [
-        "*.googletagmanager.com",
-        "*.google-analytics.com",
-        "*.analytics.google.com",
-    ];
 
     /// One optional category or service and the hosts it opens when the
     /// cookie names it.
@@ -181,22 +173,9 @@ mod policy {
                 }
                 strict.push((directive.to_owned(), sources));
             }
-            let ga_service = config
-                .google_analytics
-                .as_ref()
-                .and_then(|ga| {
-                    ga.consent_mode
-                        .iter()
-                        .find(|(signal, _)| signal == "analytics_storage")
-                        .and_then(|(_, ids)| ids.first().cloned())
-                })
-                .unwrap_or_else(|| GA_SERVICE.to_owned());
             let mut openings = Vec::new();
             for category in config.categories.iter().filter(|c| !c.required) {
-                let mut hosts = category.hosts.clone();
-                if category.id == ga_service && hosts.is_empty() {
-                    hosts.extend(GOOGLE_ANALYTICS_HOSTS.map(String::from));
-                }
+                let hosts = config.declared_hosts(&category.id, &category.hosts);
                 if !hosts.is_empty() {
                     openings.push(Opening {
                         id: category.id.clone(),
@@ -204,10 +183,7 @@ mod policy {
                     });
                 }
                 for service in &category.services {
-                    let mut hosts = service.hosts.clone();
-                    if service.id == ga_service && hosts.is_empty() {
-                        hosts.extend(GOOGLE_ANALYTICS_HOSTS.map(String::from));
-                    }
+                    let hosts = config.declared_hosts(&service.id, &service.hosts);
                     if !hosts.is_empty() {
                         openings.push(Opening {
                             id: service.id.clone(),

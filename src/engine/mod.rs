@@ -4,6 +4,7 @@
 pub mod config;
 pub mod csp;
 pub mod govbr;
+pub mod guard;
 pub mod html;
 pub mod i18n;
 pub mod json;
