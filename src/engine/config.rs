@@ -84,6 +84,18 @@ impl Config {
         }
         hosts.to_vec()
     }
+
+    /// Whether `category` or one of its services declares `host`, Google
+    /// Analytics' own hosts counted for what gates GA (`declared_hosts`).
+    pub fn category_declares(&self, category: &Category, host: &str) -> bool {
+        let declares = |id: &str, hosts: &[String]| {
+            self.declared_hosts(id, hosts)
+                .iter()
+                .any(|pattern| host_matches(pattern, host))
+        };
+        declares(&category.id, &category.hosts)
+            || category.services.iter().any(|s| declares(&s.id, &s.hosts))
+    }
 }
 
 impl Category {

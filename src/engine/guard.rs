@@ -36,15 +36,12 @@ pub fn verdict(config: &Config, host: &str, page_host: &str, known: bool) -> Ver
             .any(|pattern| super::config::host_matches(pattern, &host))
     };
     // A required category wins: the maintainer said the site needs it.
-    for category in config.categories.iter().filter(|c| c.required) {
-        if matches(config.declared_hosts(&category.id, &category.hosts))
-            || category
-                .services
-                .iter()
-                .any(|s| matches(config.declared_hosts(&s.id, &s.hosts)))
-        {
-            return Verdict::Pass;
-        }
+    if config
+        .categories
+        .iter()
+        .any(|c| c.required && config.category_declares(c, &host))
+    {
+        return Verdict::Pass;
     }
     for category in config.categories.iter().filter(|c| !c.required) {
         if let Some(service) = category

@@ -117,6 +117,9 @@ pub struct Finding {
         serialize_with = "super::trouble::in_english"
     )]
     pub detail: Option<Trouble>,
+    /// How to fix it (scan::fix), most direct first.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<super::fix::Fix>,
 }
 
 /// One thing seen, whatever page or pass saw it.
@@ -184,7 +187,7 @@ fn categories_of_url<'c>(config: &'c Config, host: &str, url: &str) -> Vec<&'c s
     let mut ids: Vec<&str> = config
         .categories
         .iter()
-        .filter(|c| c.has_host(host))
+        .filter(|c| config.category_declares(c, host))
         .map(|c| c.id.as_str())
         .collect();
     let file = url.rsplit('/').next().unwrap_or("");
@@ -418,6 +421,7 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
                 cause: first.cause.clone(),
                 effects: Vec::new(),
                 detail: None,
+                fixes: Vec::new(),
             },
         });
     }
@@ -457,6 +461,9 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
     findings.sort_by(|a, b| {
         (a.kind_of_finding, a.phase, a.kind).cmp(&(b.kind_of_finding, b.phase, b.kind))
     });
+    for finding in &mut findings {
+        finding.fixes = super::fix::fixes_for(finding, config);
+    }
     findings
 }
 
@@ -498,6 +505,7 @@ fn about_page(
         cause: None,
         effects: Vec::new(),
         detail: Some(detail),
+        fixes: Vec::new(),
     }
 }
 
@@ -549,6 +557,7 @@ fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
         cause: None,
         effects: Vec::new(),
         detail: None,
+        fixes: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod artifacts;
 pub mod audit;
 pub mod catalogue;
 pub mod chromium;
+pub mod fix;
 pub mod private_net;
 pub mod report;
 pub mod trouble;
@@ -89,7 +90,16 @@ pub async fn run(options: &Options, progress: &dyn Fn(Progress)) -> Result<Outco
     let browser = Chromium::launch(&executable, &settings)
         .await
         .map_err(CannotRun)?;
-    let mut outcome = scan(&browser, options, &settings, &start, &site, progress).await;
+    let mut outcome = scan(
+        &browser,
+        options,
+        &settings,
+        &start,
+        &site,
+        guard.as_ref(),
+        progress,
+    )
+    .await;
     browser.close().await;
     if let (Ok(outcome), Some(guard)) = (&mut outcome, &guard) {
         outcome.artifacts.refused_private = guard.refused();
@@ -103,6 +113,7 @@ async fn scan(
     settings: &Settings,
     start: &str,
     site: &str,
+    guard: Option<&private_net::Guard>,
     progress: &dyn Fn(Progress),
 ) -> Result<Outcome, CannotRun> {
     // Pass 1 also crawls: the pages it finds are the pages every pass visits.
@@ -110,6 +121,15 @@ async fn scan(
     let (first, _, screenshot) = browser
         .visit(&visitor, start, site, settings, None, true)
         .await;
+    // Through the guard, a site that cannot be reached answers 502 from the
+    // guard itself: say what the guard met instead.
+    let unreachable = guard.and_then(|g| g.why_unreachable(&host_of(start).unwrap_or_default()));
+    if let (Some(code), None | Some(502)) = (unreachable, first.status) {
+        return Err(CannotRun(format!(
+            "{start}: {}",
+            trouble::Trouble::Net { code: code.into() }.text(report::Lang::En)
+        )));
+    }
     if let Some(error) = &first.error {
         if first.status.is_none() {
             return Err(CannotRun(format!(

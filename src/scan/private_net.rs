@@ -76,6 +76,7 @@ fn is_nat64_of_private(v6: Ipv6Addr) -> bool {
 pub struct Guard {
     pub address: SocketAddr,
     refused: Arc<Mutex<BTreeSet<String>>>,
+    unreachable: Arc<Unreachable>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -96,15 +97,18 @@ impl Guard {
             .local_addr()
             .map_err(|e| format!("could not start the private-address guard: {e}"))?;
         let refused: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+        let unreachable: Arc<Unreachable> = Arc::default();
         let scanned = Arc::new(bare_host(scanned_host).to_ascii_lowercase());
         let task = {
             let refused = refused.clone();
+            let unreachable = unreachable.clone();
             tokio::spawn(async move {
                 while let Ok((client, _)) = listener.accept().await {
                     let refused = refused.clone();
+                    let unreachable = unreachable.clone();
                     let scanned = scanned.clone();
                     tokio::spawn(async move {
-                        let _ = relay(client, &scanned, &refused).await;
+                        let _ = relay(client, &scanned, &refused, &unreachable).await;
                     });
                 }
             })
@@ -112,6 +116,7 @@ impl Guard {
         Ok(Guard {
             address,
             refused,
+            unreachable,
             task,
         })
     }
@@ -125,9 +130,39 @@ impl Guard {
         ]
     }
 
+    /// Why the guard could not reach `host`, as Chromium's net error code.
+    pub fn why_unreachable(&self, host: &str) -> Option<&'static str> {
+        let host = bare_host(host).to_ascii_lowercase();
+        let list = self.unreachable.0.lock().unwrap();
+        list.iter().find(|(h, _)| *h == host).map(|(_, code)| *code)
+    }
+
     /// "host:port (address)" of each request refused so far, sorted.
     pub fn refused(&self) -> Vec<String> {
         self.refused.lock().unwrap().iter().cloned().collect()
+    }
+}
+
+/// Hosts the guard could not reach, with the net error Chromium would have
+/// given without it: behind a proxy, Chromium only sees a 502.
+#[derive(Default)]
+struct Unreachable(Mutex<Vec<(String, &'static str)>>);
+
+impl Unreachable {
+    fn note(&self, host: &str, code: &'static str) {
+        let mut list = self.0.lock().unwrap();
+        if list.len() < MOST_REFUSED && !list.iter().any(|(h, _)| h == host) {
+            list.push((bare_host(host).to_ascii_lowercase(), code));
+        }
+    }
+}
+
+/// Chromium's words for a connection that failed.
+fn net_code(error: &std::io::Error) -> &'static str {
+    match error.kind() {
+        std::io::ErrorKind::ConnectionRefused => "net::ERR_CONNECTION_REFUSED",
+        std::io::ErrorKind::TimedOut => "net::ERR_CONNECTION_TIMED_OUT",
+        _ => "net::ERR_CONNECTION_FAILED",
     }
 }
 
@@ -149,6 +184,7 @@ async fn relay(
     mut client: TcpStream,
     scanned: &str,
     refused: &Mutex<BTreeSet<String>>,
+    unreachable: &Unreachable,
 ) -> std::io::Result<()> {
     let mut buffer = Vec::with_capacity(4096);
     let head_end = loop {
@@ -171,7 +207,10 @@ async fn relay(
     let addresses: Vec<SocketAddr> =
         match tokio::net::lookup_host((bare_host(&target.host), target.port)).await {
             Ok(found) => found.collect(),
-            Err(_) => return answer(&mut client, "502 Bad Gateway").await,
+            Err(_) => {
+                unreachable.note(&target.host, "net::ERR_NAME_NOT_RESOLVED");
+                return answer(&mut client, "502 Bad Gateway").await;
+            }
         };
     let own_site = bare_host(&target.host).eq_ignore_ascii_case(scanned);
     if !own_site {
@@ -186,7 +225,10 @@ async fn relay(
     // The very addresses checked above: no second lookup to rebind.
     let mut upstream = match TcpStream::connect(&addresses[..]).await {
         Ok(stream) => stream,
-        Err(_) => return answer(&mut client, "502 Bad Gateway").await,
+        Err(error) => {
+            unreachable.note(&target.host, net_code(&error));
+            return answer(&mut client, "502 Bad Gateway").await;
+        }
     };
     match target.head {
         None => {

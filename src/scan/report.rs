@@ -327,6 +327,13 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
                     f.effects.join(", ")
                 );
             }
+            for fix in &f.fixes {
+                out += &format!(
+                    "      {} {}\n",
+                    lang.pick("fix:", "correção:"),
+                    fix.text(|en, pt| lang.pick(en, pt))
+                );
+            }
         }
     }
     out += &format!(
@@ -350,52 +357,16 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
     out
 }
 
-/// The banner's own escaper (engine::html), returning a new string.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    crate::engine::html::escape(&mut out, text);
-    out
-}
-
-/// One self-contained page: no script, no external asset, printable.
+/// One self-contained page: no script, no external asset, printable. A
+/// maud template: every value is escaped unless it says otherwise.
 pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String {
+    use maud::{html, PreEscaped, DOCTYPE};
     let s = summary(outcome);
     let a = &outcome.artifacts;
     let t = |en: &'static str, pt: &'static str| lang.pick(en, pt);
-    let mut h = String::new();
-    h += &format!(
-        "<!doctype html>\n<html lang=\"{}\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{} — {}</title>\n<style>{}</style>\n</head>\n<body>\n<main>\n",
-        lang.code(),
-        t("Cookie and consent audit", "Auditoria de cookies e consentimento"),
-        escape(&a.start_url),
-        STYLE
-    );
-    h += &format!(
-        "<h1>{}</h1>\n<p class=\"site\">{}</p>\n",
-        t(
-            "Cookie and consent audit",
-            "Auditoria de cookies e consentimento"
-        ),
-        escape(&a.start_url)
-    );
-    let verdict = if s.passed {
-        t(
-            "Passed: nothing optional ran, loaded or was stored before consent or after refusal.",
-            "Aprovado: nada opcional rodou, carregou ou foi guardado antes do consentimento ou após a recusa.",
-        )
-    } else {
-        t(
-            "Failed: see the findings below, most serious first.",
-            "Reprovado: veja as constatações abaixo, as mais graves primeiro.",
-        )
-    };
-    h += &format!(
-        "<p class=\"verdict {}\"><strong>{verdict}</strong></p>\n",
-        if s.passed { "ok" } else { "fail" }
-    );
-    h += &format!(
-        "<h2>{}</h2>\n<dl>\n",
-        t("About this scan", "Sobre esta varredura")
+    let title = t(
+        "Cookie and consent audit",
+        "Auditoria de cookies e consentimento",
     );
     let source = match a.config_source.as_str() {
         "page" => t(
@@ -408,135 +379,131 @@ pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String 
             "a padrão embutida do Biscoito",
         ),
     };
-    for (term, value) in [
-        (t("Date", "Data"), escape(date)),
-        (
-            t("Configuration", "Configuração"),
-            format!("{} {}, {}", t("revision", "revisão"), outcome.config.revision, source),
-        ),
-        (t("Pages visited per pass", "Páginas visitadas por passagem"), s.pages.to_string()),
-        (
-            t("Passes", "Passagens"),
-            t(
-                "before any choice; after \"Rejeitar todos\"; after \"Aceitar todos\", each in a fresh browser profile",
-                "antes de qualquer escolha; após \"Rejeitar todos\"; após \"Aceitar todos\", cada uma num perfil de navegador novo",
-            )
-            .to_owned(),
-        ),
-        (t("Browser", "Navegador"), escape(&a.browser)),
-        (t("Command", "Comando"), format!("<code>{}</code>", escape(command))),
-    ] {
-        h += &format!("<dt>{term}</dt><dd>{value}</dd>\n");
-    }
-    h += "</dl>\n";
-    h += &format!(
-        "<h2>{}</h2>\n<table>\n<caption>{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-        t("Summary", "Resumo"),
-        t("Findings by type", "Constatações por tipo"),
-        t("Type", "Tipo"),
-        t("Count", "Quantidade")
-    );
-    for (ty, n) in [
-        (FindingType::Violation, s.violation),
-        (FindingType::Missing, s.missing),
-        (FindingType::Broken, s.broken),
-        (FindingType::Undeclared, s.undeclared),
-        (FindingType::Stale, s.stale),
-    ] {
-        h += &format!(
-            "<tr><th scope=\"row\">{}</th><td>{n}</td></tr>\n",
-            type_title(ty, lang)
-        );
-    }
-    h += "</tbody>\n</table>\n";
-    if let Some(png) = &a.banner_screenshot {
-        h += &format!(
-            "<h2>{}</h2>\n<figure><img src=\"data:image/png;base64,{png}\" width=\"640\" alt=\"{}\"><figcaption>{}</figcaption></figure>\n",
-            t("The banner a first-time visitor sees", "O banner que um visitante vê na primeira visita"),
-            t(
-                "Screenshot of the start page with the consent banner, as a first-time visitor sees it",
-                "Captura da página inicial com o banner de consentimento, como um visitante a vê na primeira visita"
-            ),
-            escape(&a.start_url)
-        );
-    }
-    h += &format!("<h2>{}</h2>\n", t("Findings", "Constatações"));
-    if outcome.findings.is_empty() {
-        h += &format!("<p>{}</p>\n", t("None.", "Nenhuma."));
-    }
-    for (ty, group) in by_type(&outcome.findings) {
-        h += &format!(
-            "<h3>{} ({})</h3>\n<table>\n<caption class=\"sr-only\">{}</caption>\n<thead><tr><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th><th scope=\"col\">{}</th></tr></thead>\n<tbody>\n",
-            type_title(ty, lang),
-            group.len(),
-            type_title(ty, lang),
-            t("What", "O quê"),
-            t("When", "Quando"),
-            t("Where", "Onde"),
-            t("Provider and purpose", "Fornecedor e finalidade"),
-            t("Category", "Categoria")
-        );
-        for f in group {
-            let (label, subject) = subject(f, lang);
-            let mut what = format!(
-                "<span class=\"kind\">{}</span> <code>{}</code>",
-                escape(label),
-                escape(subject)
-            );
-            if let Some(d) = &f.detail {
-                what += &format!("<br>{}", escape(&d.text(lang)));
+    let columns = [
+        t("What", "O quê"),
+        t("When", "Quando"),
+        t("Where", "Onde"),
+        t("Provider and purpose", "Fornecedor e finalidade"),
+        t("Category", "Categoria"),
+        t("How to fix", "Como corrigir"),
+    ];
+    let page = html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " — " (a.start_url) }
+                style { (PreEscaped(STYLE)) }
             }
-            if !f.effects.is_empty() {
-                what += &format!(
-                    "<br>{} {}",
-                    t("and with it:", "e com ele:"),
-                    f.effects
-                        .iter()
-                        .map(|e| format!("<code>{}</code>", escape(e)))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-            let mut provider = f
-                .provider
-                .as_deref()
-                .map(escape)
-                .unwrap_or_else(|| "—".into());
-            if let Some([en, pt]) = &f.purpose {
-                provider += &format!("<br>{}", escape(lang.pick(en, pt)));
-            }
-            let mut where_ = escape(&f.page);
-            if f.pages.len() > 1 {
-                where_ += &format!(
-                    " {} {} {}",
-                    t("and", "e mais"),
-                    f.pages.len() - 1,
-                    t("more", "página(s)")
-                );
-            }
-            h +=
-                &format!(
-                "<tr><td data-label=\"{}\">{what}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{}</td><td data-label=\"{}\">{provider}</td><td data-label=\"{}\">{}</td></tr>\n",
-                t("What", "O quê"),
-                t("When", "Quando"),
-                phase_words(f.phase, lang),
-                t("Where", "Onde"),
-                if where_.is_empty() { "—".into() } else { where_ },
-                t("Provider and purpose", "Fornecedor e finalidade"),
-                t("Category", "Categoria"),
-                f.category.as_deref().map(escape).unwrap_or_else(|| "—".into())
-            );
+            body { main {
+                h1 { (title) }
+                p.site { (a.start_url) }
+                @if s.passed {
+                    p.verdict.ok { strong { (t(
+                        "Passed: nothing optional ran, loaded or was stored before consent or after refusal.",
+                        "Aprovado: nada opcional rodou, carregou ou foi guardado antes do consentimento ou após a recusa.",
+                    )) } }
+                } @else {
+                    p.verdict.fail { strong { (t(
+                        "Failed: see the findings below, most serious first.",
+                        "Reprovado: veja as constatações abaixo, as mais graves primeiro.",
+                    )) } }
+                }
+                h2 { (t("About this scan", "Sobre esta varredura")) }
+                dl {
+                    dt { (t("Date", "Data")) } dd { (date) }
+                    dt { (t("Configuration", "Configuração")) }
+                    dd { (t("revision", "revisão")) " " (outcome.config.revision) ", " (source) }
+                    dt { (t("Pages visited per pass", "Páginas visitadas por passagem")) } dd { (s.pages) }
+                    dt { (t("Passes", "Passagens")) }
+                    dd { (t(
+                        "before any choice; after \"Rejeitar todos\"; after \"Aceitar todos\", each in a fresh browser profile",
+                        "antes de qualquer escolha; após \"Rejeitar todos\"; após \"Aceitar todos\", cada uma num perfil de navegador novo",
+                    )) }
+                    dt { (t("Browser", "Navegador")) } dd { (a.browser) }
+                    dt { (t("Command", "Comando")) } dd { code { (command) } }
+                }
+                h2 { (t("Summary", "Resumo")) }
+                table {
+                    caption { (t("Findings by type", "Constatações por tipo")) }
+                    thead { tr { th scope="col" { (t("Type", "Tipo")) } th scope="col" { (t("Count", "Quantidade")) } } }
+                    tbody {
+                        @for (ty, n) in [
+                            (FindingType::Violation, s.violation),
+                            (FindingType::Missing, s.missing),
+                            (FindingType::Broken, s.broken),
+                            (FindingType::Undeclared, s.undeclared),
+                            (FindingType::Stale, s.stale),
+                        ] {
+                            tr { th scope="row" { (type_title(ty, lang)) } td { (n) } }
+                        }
+                    }
+                }
+                @if let Some(png) = &a.banner_screenshot {
+                    h2 { (t("The banner a first-time visitor sees", "O banner que um visitante vê na primeira visita")) }
+                    figure {
+                        img src={ "data:image/png;base64," (png) } width="640" alt=(t(
+                            "Screenshot of the start page with the consent banner, as a first-time visitor sees it",
+                            "Captura da página inicial com o banner de consentimento, como um visitante a vê na primeira visita",
+                        ));
+                        figcaption { (a.start_url) }
+                    }
+                }
+                h2 { (t("Findings", "Constatações")) }
+                @if outcome.findings.is_empty() {
+                    p { (t("None.", "Nenhuma.")) }
+                }
+                @for (ty, group) in by_type(&outcome.findings) {
+                    h3 { (type_title(ty, lang)) " (" (group.len()) ")" }
+                    table {
+                        caption.sr-only { (type_title(ty, lang)) }
+                        thead { tr { @for column in columns { th scope="col" { (column) } } } }
+                        tbody {
+                            @for f in group {
+                                @let (label, subject) = subject(f, lang);
+                                tr {
+                                    td data-label=(columns[0]) {
+                                        span.kind { (label) } " " code { (subject) }
+                                        @if let Some(d) = &f.detail { br; (d.text(lang)) }
+                                        @if !f.effects.is_empty() {
+                                            br; (t("and with it:", "e com ele:")) " "
+                                            @for (i, effect) in f.effects.iter().enumerate() {
+                                                @if i > 0 { ", " }
+                                                code { (effect) }
+                                            }
+                                        }
+                                    }
+                                    td data-label=(columns[1]) { (phase_words(f.phase, lang)) }
+                                    td data-label=(columns[2]) {
+                                        @if f.page.is_empty() { "—" } @else { (f.page) }
+                                        @if f.pages.len() > 1 {
+                                            " " (t("and", "e mais")) " " (f.pages.len() - 1) " " (t("more", "página(s)"))
+                                        }
+                                    }
+                                    td data-label=(columns[3]) {
+                                        (f.provider.as_deref().unwrap_or("—"))
+                                        @if let Some([en, pt]) = &f.purpose { br; (lang.pick(en, pt)) }
+                                    }
+                                    td data-label=(columns[4]) { (f.category.as_deref().unwrap_or("—")) }
+                                    td data-label=(columns[5]) {
+                                        @if f.fixes.is_empty() { "—" } @else {
+                                            ol.fixes { @for fix in &f.fixes { li { (fix.text(|en, pt| lang.pick(en, pt))) } } }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                p.note { (t(
+                    "Query strings were dropped from every address: their values can be personal data. Produced by biscoito scan.",
+                    "As query strings foram retiradas de todos os endereços: seus valores podem ser dados pessoais. Gerado pelo biscoito scan.",
+                )) }
+            } }
         }
-        h += "</tbody>\n</table>\n";
-    }
-    h += &format!(
-        "<p class=\"note\">{}</p>\n</main>\n</body>\n</html>\n",
-        t(
-            "Query strings were dropped from every address: their values can be personal data. Produced by biscoito scan.",
-            "As query strings foram retiradas de todos os endereços: seus valores podem ser dados pessoais. Gerado pelo biscoito scan."
-        )
-    );
-    h
+    };
+    page.into_string()
 }
 
 const STYLE: &str = "
@@ -558,6 +525,7 @@ figure{margin:1rem 0}figcaption{overflow-wrap:anywhere}
 img{max-width:100%;height:auto;border:1px solid #767676}
 .sr-only{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .note{font-size:.9rem}
+.fixes{margin:0;padding-left:1.25rem}
 @media (max-width:40rem){dl{display:block}dd{margin:0 0 .5rem}table,thead,tbody,tr,th,td{display:block}thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}td{border-top:0}td[data-label]::before{content:attr(data-label) \": \";font-weight:600}tr{margin-bottom:.75rem}}
 @media print{.verdict{border:1px solid}a{color:inherit}}
 ";

@@ -116,6 +116,13 @@ test("the leaky portal: each leak is reported exactly once, with its type, phase
   assert.deepEqual(widget.effects, ["localStorage widget_visitante"]);
   const chat = report.findings.find((f) => f.url === "http://chat.terceiro.test/chat.js");
   assert.deepEqual(chat.effects, ["indexedDB chat_historico"]);
+  // How to fix: GA is a known tracker the config does not declare; the
+  // widget is a script from a host nobody knows, which the site may need.
+  const gtag = report.findings.find((f) => f.url === "https://www.googletagmanager.com/gtag/js");
+  assert.deepEqual(gtag.fixes, [{ action: "declare-host", host: "www.googletagmanager.com", category: "analytics" },
+    { action: "mark", category: "analytics" }, { action: "csp" }]);
+  assert.deepEqual(widget.fixes.map((x) => x.action), ["declare-needed", "declare-host", "mark", "turn-on-guard", "csp"]);
+  assert.equal(report.findings.find((f) => f.type === "missing").fixes[0].action, "add-biscoito");
   // Not on a terminal: one plain progress line a page.
   assert.match(run.stderr, /^\[before-consent\] 1\/\d+ http:\/\/localhost:\d+\/vazamentos\/$/m);
   assert.match(run.stderr, /^\[after-accept\] 11\/11 /m);
@@ -159,6 +166,28 @@ test("the demo portals scan clean (exit 0), each judged by its own config", asyn
     // Two portals share this host: the other one's pages are named, not judged.
     assert.ok(report.otherConfigs.length >= 1, `${portal}: ${JSON.stringify(report.otherConfigs)}`);
   }
+});
+
+test("a portal behind the guard: only the requests of tags written in the HTML remain, each with its fix", async () => {
+  const json = join(dir, "camara.json");
+  const run = await biscoito(["scan", `${env.base}/camara/`, "--pages", "1", "--depth", "0", "--progress", "none", "--json", json]);
+  const report = await findingsOf(json);
+  const violations = report.findings.filter((f) => f.type === "violation");
+  // The preload scanner asks for what the HTML names before any script runs;
+  // nothing the guard held ran, set a cookie or made a request of its own.
+  assert.deepEqual(violations.map((f) => `${f.kind} ${f.url}`).sort(), [
+    "request https://px.ads.linkedin.com/collect/",
+    "request https://www.googletagmanager.com/gtag/js",
+    "request https://www.youtube.com/embed/sessao-ordinaria",
+  ], run.stdout);
+  assert.ok(violations.every((f) => f.phase === "before-consent"), run.stdout);
+  // Each says what to do: these hosts are declared, so mark the tag, or let
+  // the Content-Security-Policy stop the request the guard cannot.
+  for (const f of violations) assert.deepEqual(f.fixes.map((x) => x.action), ["mark", "csp"], f.url);
+  const gtag = violations.find((f) => f.url.includes("googletagmanager"));
+  assert.equal(gtag.fixes[0].category, "analytics");
+  assert.match(run.stdout, /fix: mark this tag: type="text\/plain" data-category="analytics"/);
+  assert.match(run.stdout, /fix: the Content-Security-Policy that follows consent \(biscoito csp\) stops this request/);
 });
 
 test("a scanned page cannot reach the scanner's network (internal hosts, cloud metadata) unless --allow-private", async () => {
