@@ -15,16 +15,17 @@ function biscoitoHold() {
   var hosts = biscoitoTrackerHosts;
   var guard = { held: [], hosts: hosts };
   var setAttribute = Element.prototype.setAttribute;
+  // The absolute address of a src the guard holds, else nothing.
   function holds(url) {
-    var host;
     try {
-      host = new URL(url, document.baseURI).hostname;
+      url = new URL(url, document.baseURI);
     } catch (notURL) {
-      return false;
+      return;
     }
-    return host != location.hostname && hosts.some(function (known) {
+    var host = url.hostname;
+    if (host != location.hostname && hosts.some(function (known) {
       return known == host || (known[0] == "*" && (host == known.slice(2) || host.endsWith(known.slice(1))));
-    });
+    })) return url.href;
   }
   // What Biscoito itself releases carries its state, and passes.
   function passes(element) {
@@ -58,14 +59,16 @@ function biscoitoHold() {
       enumerable: src.enumerable,
       get: src.get,
       set: function (url) {
-        if (passes(this) || !holds(url)) src.set.call(this, url);
-        else holdByScript(this, String(url));
+        var held = !passes(this) && holds(url);
+        if (held) holdByScript(this, held);
+        else src.set.call(this, url);
       },
     });
   });
   Element.prototype.setAttribute = function (name, value) {
-    if (String(name).toLowerCase() == "src" && isGuarded(this) && !passes(this) && holds(value)) {
-      holdByScript(this, String(value));
+    var held = String(name).toLowerCase() == "src" && isGuarded(this) && !passes(this) && holds(value);
+    if (held) {
+      holdByScript(this, held);
     } else {
       setAttribute.apply(this, arguments);
     }
@@ -77,9 +80,9 @@ function biscoitoHold() {
   function rewrite(html) {
     return String(html).replace(/<(script|iframe|img)\b[^>]*>/gi, function (tag) {
       var src = /\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(tag);
-      var url = src && (src[1] || src[2] || src[3]);
-      if (!url || / data-biscoito-/i.test(tag) || !holds(url)) return tag;
-      tag = tag.replace(/\stype\s*=/i, " data-type=").replace(src[0], " data-src" + src[0].slice(4));
+      var held = src && !/ data-biscoito-/i.test(tag) && holds(src[1] || src[2] || src[3]);
+      if (!held) return tag;
+      tag = tag.replace(/\stype\s*=/i, " data-type=").replace(src[0], ' data-src="' + held.replace(/"/g, "%22") + '"');
       return tag.replace(/^<\w+/, function (open) {
         return open + " " + HELD + (/^<script/i.test(open) ? ' type="text/plain"' : "");
       });
@@ -111,8 +114,8 @@ function biscoitoHold() {
   // before it runs a script, so a held script's type changes in time. An
   // iframe has started loading by then: it is replaced by a held copy.
   function check(element) {
-    var url = element.getAttribute("src");
-    if (!url || element.hasAttribute(HELD) || passes(element) || !holds(url)) return;
+    var url = !element.hasAttribute(HELD) && !passes(element) && holds(element.getAttribute("src"));
+    if (!url) return;
     if (element.tagName == "IFRAME") {
       var copy = element.cloneNode(true);
       hold(copy, url);

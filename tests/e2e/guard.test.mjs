@@ -73,13 +73,13 @@ test("before any choice: no held tracker runs or sets a cookie, none inserted by
   const held = await page.evaluate(() => Biscoito.held());
   const line = (item) => `${item.kind} ${item.url} ${item.id} ${item.reason}`;
   assert.deepEqual(held.map(line).sort(), [
-    "iframe https://www.youtube.com/embed/sessao-extraordinaria youtube declared",
-    "iframe https://www.youtube.com/embed/sessao-ordinaria youtube declared",
-    "img https://px.ads.linkedin.com/collect/ linkedin declared",
-    "script https://analytics.tiktok.com/i18n/pixel/events.js null undeclared",
-    "script https://connect.facebook.net/en_US/fbevents.js meta-pixel declared",
-    "script https://static.hotjar.com/c/hotjar-1000001.js hotjar declared",
-    "script https://www.googletagmanager.com/gtag/js google-analytics declared",
+    "iframe http://www.youtube.com/embed/sessao-extraordinaria youtube declared",
+    "iframe http://www.youtube.com/embed/sessao-ordinaria youtube declared",
+    "img http://px.ads.linkedin.com/collect/ linkedin declared",
+    "script http://analytics.tiktok.com/i18n/pixel/events.js null undeclared",
+    "script http://connect.facebook.net/en_US/fbevents.js meta-pixel declared",
+    "script http://static.hotjar.com/c/hotjar-1000001.js hotjar declared",
+    "script http://www.googletagmanager.com/gtag/js google-analytics declared",
   ]);
   // The undeclared tracker is named once, with the fix.
   const named = errors.filter((e) => e.includes("analytics.tiktok.com"));
@@ -120,7 +120,7 @@ test("accept all: everything declared runs once, the undeclared tracker stays he
     assert.ok(count(list, TRACKERS.video) >= 1 && count(list, TRACKERS.laterVideo) === 1, `${where}: ${list.join(" ")}`);
     assert.ok(count(list, TRACKERS.pixel) >= 1, `${where}: the pixel`);
     const held = await page.evaluate(() => Biscoito.held());
-    assert.deepEqual(held.map((h) => `${h.url} ${h.reason}`), ["https://analytics.tiktok.com/i18n/pixel/events.js undeclared"], where);
+    assert.deepEqual(held.map((h) => `${h.url} ${h.reason}`), ["http://analytics.tiktok.com/i18n/pixel/events.js undeclared"], where);
   };
   await expectEverything("after Aceitar todos", requests);
   const seen = requests.length;

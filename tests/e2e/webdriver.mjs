@@ -1,7 +1,8 @@
 // A small W3C WebDriver client for the engines Playwright cannot drive here
 // (Firefox ESR through geckodriver, WebKitGTK through WebKitWebDriver), and a
 // recording proxy: the browser sends every non-local request to it, it
-// answers none of them, and the test sees exactly which hosts were tried.
+// answers none of them but plain-http scripts, and the test sees exactly
+// which hosts were tried.
 import { spawn } from "node:child_process";
 import { createServer } from "node:http";
 
@@ -14,10 +15,23 @@ async function listen(server) {
   return server.address().port;
 }
 
-/** A proxy that records the host of every request and refuses them all. */
+/**
+ * A proxy that records the host of every request and refuses them all, but
+ * for a plain-http script: that is answered with one that says it ran (in
+ * window.ran, as "host/path"), so a test can tell a script that ran from one
+ * that was only asked for (the guard's page, www/camara/, uses such
+ * addresses). calendario.js, the demo's library, also defines Calendario.
+ */
 export async function recordingProxy() {
   const contacted = [];
-  const server = createServer((req, res) => { contacted.push(new URL(req.url).hostname); res.writeHead(502).end(); });
+  const server = createServer((req, res) => {
+    const url = new URL(req.url);
+    contacted.push(url.hostname);
+    if (req.method !== "GET" || !/[./]js$/.test(url.pathname)) return res.writeHead(502).end();
+    const library = url.pathname.endsWith("/calendario.js") ? "window.Calendario = { pronto: () => 'pronto' };" : "";
+    res.writeHead(200, { "content-type": "text/javascript" })
+      .end(`${library}(window.ran = window.ran || []).push(${JSON.stringify(url.host + url.pathname)});`);
+  });
   server.on("connect", (req, socket) => { contacted.push(req.url.split(":")[0]); socket.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"); });
   const port = await listen(server);
   return { port, contacted, close: () => new Promise((r) => server.close(r)) };
