@@ -17,6 +17,10 @@ pub mod receipts;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod csp_servers;
 
+// `biscoito declaration --format html`: the cookie declaration as a page.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod declaration_page;
+
 // Terminal output of the native commands, made safe to print.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod terminal;

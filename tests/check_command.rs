@@ -63,3 +63,45 @@ fn misuse_and_missing_files_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(check("does-not-exist.json").0, 2);
 }
+
+fn declaration(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_biscoito"))
+        .arg("declaration")
+        .args(args)
+        .output()
+        .expect("run biscoito");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn the_declaration_command_writes_the_policy_page_s_content_as_html_or_markdown() {
+    let good = format!("{}/tests/configs/good.json", env!("CARGO_MANIFEST_DIR"));
+    let (code, html, _) = declaration(&["--config", &good]);
+    assert_eq!(code, 0);
+    assert!(
+        html.starts_with("<!DOCTYPE html><html lang=\"pt-BR\">"),
+        "{html}"
+    );
+    assert!(html.contains("<h1>Declaração de cookies</h1>"));
+    assert!(html.contains("<caption>Cookies e armazenamento: Estatísticas</caption>"));
+    assert!(html.contains("<code>*.google-analytics.com</code>"));
+    let (code, md, _) = declaration(&["--config", &good, "--format", "md", "--lang", "en"]);
+    assert_eq!(code, 0);
+    assert!(
+        md.starts_with("## Cookies and similar technologies\n"),
+        "{md}"
+    );
+    assert!(md.contains("| `_ga*` | Google Analytics |"), "{md}");
+    // A config Biscoito would refuse gets no declaration: exit 2, each problem named.
+    let bad = format!("{}/tests/configs/bad.json", env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = declaration(&["--config", &bad]);
+    assert_eq!((code, out.as_str()), (2, ""));
+    assert!(
+        err.contains("error: biscoito config: expiresAfterDays"),
+        "{err}"
+    );
+}

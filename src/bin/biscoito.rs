@@ -10,7 +10,9 @@
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use biscoito::csp_servers::{self, Reporting};
+    use biscoito::engine::config::Config;
     use biscoito::engine::csp::Policy;
+    use biscoito::engine::i18n::Lang;
     use biscoito::engine::schema::generate;
     use biscoito::engine::{config, govbr, json, lint};
     use biscoito::receipts;
@@ -61,6 +63,9 @@ mod cli {
         /// that follows each visitor's consent (config key "csp": true; exit 0
         /// written, 2 bad config or flags).
         Csp(CspArgs),
+        /// Print the cookie declaration for a policy page (HTML or Markdown),
+        /// from the config: the same content as data-biscoito="declaration".
+        Declaration(DeclarationArgs),
         /// The consent log the institution keeps itself: serve (POST
         /// /receipts), verify, lookup, export, purge (docs/receipts.md).
         Receipts(receipts::cli::Args),
@@ -87,6 +92,49 @@ mod cli {
         report_only: Option<String>,
     }
 
+    #[derive(clap::Args)]
+    struct DeclarationArgs {
+        /// The site's Biscoito config (JSON).
+        #[arg(long)]
+        config: PathBuf,
+        #[arg(long, value_enum, default_value_t = DeclarationLang::PtBr)]
+        lang: DeclarationLang,
+        #[arg(long, value_enum, default_value_t = DeclarationFormat::Html)]
+        format: DeclarationFormat,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum DeclarationLang {
+        #[value(name = "pt-BR")]
+        PtBr,
+        En,
+        Es,
+    }
+
+    #[derive(Clone, Copy, ValueEnum)]
+    enum DeclarationFormat {
+        /// One self-contained page.
+        Html,
+        /// Markdown with tables, for a CMS page or a PDF.
+        Md,
+    }
+
+    fn declaration_command(args: DeclarationArgs) {
+        let config = read_valid_config(&args.config);
+        let lang = match args.lang {
+            DeclarationLang::PtBr => Lang::PtBr,
+            DeclarationLang::En => Lang::En,
+            DeclarationLang::Es => Lang::Es,
+        };
+        print!(
+            "{}",
+            match args.format {
+                DeclarationFormat::Html => biscoito::declaration_page::page(&config, lang),
+                DeclarationFormat::Md => biscoito::engine::declaration::markdown(&config, lang),
+            }
+        );
+    }
+
     #[derive(Clone, Copy, ValueEnum)]
     enum CspServer {
         Nginx,
@@ -94,19 +142,25 @@ mod cli {
         Caddy,
     }
 
-    fn csp_command(args: CspArgs) {
-        let text = read(&args.config);
-        let shown = args.config.display().to_string();
+    /// The config in FILE, or exit 2 naming each problem.
+    fn read_valid_config(path: &PathBuf) -> Config {
+        let text = read(path);
+        let shown = path.display().to_string();
         let value = json::parse(&text).unwrap_or_else(|e| {
             eprintln!("biscoito: {shown}: not valid JSON: {e}");
             exit(2);
         });
-        let config = config::from_value(&value).unwrap_or_else(|problems| {
+        config::from_value(&value).unwrap_or_else(|problems| {
             for p in problems {
                 eprintln!("biscoito: {shown}: error: {}", p.line());
             }
             exit(2);
-        });
+        })
+    }
+
+    fn csp_command(args: CspArgs) {
+        let shown = args.config.display().to_string();
+        let config = read_valid_config(&args.config);
         if !config.csp {
             eprintln!("biscoito: {shown}: note: \"csp\" is not true, so the banner writes no consent cookie and every visitor gets the strict policy");
         }
@@ -236,6 +290,7 @@ mod cli {
             Command::Scan(args) => scan_command(args),
             Command::ImportGovbr { cookiebar } => import_govbr(&cookiebar),
             Command::Csp(args) => csp_command(args),
+            Command::Declaration(args) => declaration_command(args),
             Command::Receipts(args) => exit(receipts::cli::run(args)),
         }
     }

@@ -11,6 +11,7 @@ use web_sys::{
 };
 
 use super::*;
+use crate::engine::declaration;
 use crate::engine::html;
 use crate::engine::i18n::Text;
 use crate::engine::policy::{allows, category_list, cookie_doomed, revoked};
@@ -62,6 +63,9 @@ pub(super) fn apply(previous: Option<Record>) {
     if config.csp {
         storage::write_csp_cookie(&config, record.as_ref());
     }
+    if let Some(lang) = with_app(|app| app.lang) {
+        show_declarations(&config, lang, record.as_ref());
+    }
     let lost = revoked(&config, previous.as_ref(), record.as_ref());
     if lost.is_empty() || !config.reload_on_revoke {
         return;
@@ -76,6 +80,40 @@ pub(super) fn apply(previous: Option<Record>) {
         // A running script cannot be unloaded; a reload is the only way to
         // continue without it.
         let _ = window.location().reload();
+    }
+}
+
+/// Fills each `data-biscoito="declaration"` of the policy page with the
+/// cookie declaration (engine::declaration), in the page's light DOM; later,
+/// only its part that shows the visitor's choice.
+pub(super) fn show_declarations(config: &Config, lang: Lang, record: Option<&Record>) {
+    let Some(document) = document() else { return };
+    let Ok(list) = document.query_selector_all("[data-biscoito=\"declaration\"]") else {
+        return;
+    };
+    for i in 0..list.length() {
+        let Some(host) = list.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let drawn_in = host.get_attribute("data-lang");
+        let part = host.query_selector("[data-part=\"choice\"]").ok().flatten();
+        match part {
+            Some(part) if drawn_in.as_deref() == Some(lang.code()) => {
+                part.set_inner_html(&declaration::choice(config, lang, record));
+            }
+            _ => {
+                if i == 0 {
+                    ui::adopt_declaration_style(&document);
+                }
+                host.set_inner_html(&declaration::html(
+                    config,
+                    lang,
+                    declaration::Reader::Visitor(record),
+                ));
+                let _ = host.set_attribute("data-lang", lang.code());
+                let _ = host.set_attribute("lang", lang.code());
+            }
+        }
     }
 }
 

@@ -47,6 +47,31 @@ fn sheet(css: &str) -> Option<CssStyleSheet> {
     Some(sheet)
 }
 
+/// The declaration's small default style, in a cascade layer of its own
+/// so that any rule of the page's wins over it. Added once per document.
+pub(super) fn adopt_declaration_style(document: &Document) {
+    const MARK: &str = "data-biscoito-declaration-style";
+    let Some(root) = document.document_element() else {
+        return;
+    };
+    if root.has_attribute(MARK) {
+        return;
+    }
+    let _ = root.set_attribute(MARK, "");
+    let Some(own) = sheet("@layer biscoito{.biscoito-declaration .table-wrap{overflow-x:auto;max-width:100%}.biscoito-declaration table{border-collapse:collapse;min-width:36em}.biscoito-declaration caption{text-align:start;font-weight:600;padding:.25em 0}.biscoito-declaration th,.biscoito-declaration td{border:1px solid;padding:.3em .5em;text-align:start;vertical-align:top}.biscoito-declaration code{overflow-wrap:anywhere}}") else {
+        return;
+    };
+    let sheets = Reflect::get(document, &"adoptedStyleSheets".into())
+        .ok()
+        .filter(Array::is_array)
+        .map(|v| Array::from(&v));
+    if let Some(sheets) = sheets {
+        let all = sheets.slice(0, sheets.length());
+        all.push(&own);
+        let _ = Reflect::set(document, &"adoptedStyleSheets".into(), &all);
+    }
+}
+
 fn slot(document: &Document, parent: &Element, class: &str) -> Option<Element> {
     let el = document.create_element("div").ok()?;
     el.set_class_name(class);

@@ -13,6 +13,8 @@ pub struct Config {
     /// `None` means "auto": page language, then browser, then pt-BR.
     pub language: Option<Lang>,
     pub revision: u64,
+    /// When this revision took effect (YYYY-MM-DD), for the declaration.
+    pub revision_date: Option<String>,
     pub expires_after_days: u64,
     pub policy_url: Option<String>,
     pub categories: Vec<Category>,
@@ -487,6 +489,7 @@ impl Default for Config {
         Config {
             language: None,
             revision: 1,
+            revision_date: None,
             expires_after_days: 180,
             policy_url: None,
             categories: vec![
@@ -593,6 +596,25 @@ pub fn is_tracking_cookie(name: &str) -> bool {
         || PREFIXES
             .iter()
             .any(|p| name.starts_with(p) || (name.len() > 2 && p.starts_with(name)))
+}
+
+/// YYYY-MM-DD with a month and a day that can exist.
+fn is_iso_date(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits = |range: std::ops::Range<usize>| b[range].iter().all(u8::is_ascii_digit);
+    let number = |range: std::ops::Range<usize>| {
+        b[range]
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d - b'0'))
+    };
+    b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && digits(0..4)
+        && digits(5..7)
+        && digits(8..10)
+        && (1..=12).contains(&number(5..7))
+        && (1..=31).contains(&number(8..10))
 }
 
 /// Hosts of analytics and advertising tools. Declaring them under a required
@@ -793,6 +815,16 @@ fn read_config(value: &Value, problems: &mut Vec<Problem>) -> Config {
         }
     }
     config.revision = f.whole("revision", 0, u32::MAX as u64, 1, "0 to 4294967295");
+    if let Some(date) = f.string("revisionDate") {
+        if is_iso_date(date) {
+            config.revision_date = Some(date.to_owned());
+        } else {
+            f.report(
+                "revisionDate",
+                "must be a date as YYYY-MM-DD, such as \"2026-12-01\"",
+            );
+        }
+    }
     config.expires_after_days = f.whole(
         "expiresAfterDays",
         1,

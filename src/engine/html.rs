@@ -340,7 +340,33 @@ fn service_item(
 }
 
 fn cookie_table(h: &mut Html, config: &Config, lang: Lang, cookies: &[CookieInfo]) {
-    h.raw("<div class=\"table-wrap\"><table><thead><tr>");
+    let rows: Vec<(&CookieInfo, &str)> = cookies.iter().map(|c| (c, "")).collect();
+    cookie_table_into(&mut h.0, config, lang, &rows, None);
+}
+
+/// A table of cookies and storage keys: name (a row header), provider
+/// (each row's fallback when the cookie names none), purpose, duration and
+/// party. With `label`, the table has that caption and its scrolling
+/// region is a named, focusable region (the declaration's tables).
+pub(super) fn cookie_table_into(
+    out: &mut String,
+    config: &Config,
+    lang: Lang,
+    rows: &[(&CookieInfo, &str)],
+    label: Option<&str>,
+) {
+    let mut h = Html(std::mem::take(out));
+    h.raw("<div class=\"table-wrap\"");
+    if let Some(label) = label {
+        h.raw(" role=\"region\" tabindex=\"0\" aria-label=\"")
+            .text(label)
+            .raw("\"");
+    }
+    h.raw("><table>");
+    if let Some(label) = label {
+        h.raw("<caption>").text(label).raw("</caption>");
+    }
+    h.raw("<thead><tr>");
     for column in [
         Text::ColumnName,
         Text::ColumnProvider,
@@ -353,16 +379,21 @@ fn cookie_table(h: &mut Html, config: &Config, lang: Lang, cookies: &[CookieInfo
             .raw("</th>");
     }
     h.raw("</tr></thead><tbody>");
-    for cookie in cookies {
+    for (cookie, fallback) in rows {
         let party = if cookie.third_party {
             Text::ThirdParty
         } else {
             Text::FirstParty
         };
+        let provider = if cookie.provider.is_empty() {
+            fallback
+        } else {
+            cookie.provider.as_str()
+        };
         h.raw("<tr><th scope=\"row\"><code>")
             .text(&cookie.name)
             .raw("</code></th><td>")
-            .text(&cookie.provider)
+            .text(provider)
             .raw("</td><td>")
             .text(cookie.purpose.get(lang).unwrap_or(""))
             .raw("</td><td>")
@@ -372,6 +403,7 @@ fn cookie_table(h: &mut Html, config: &Config, lang: Lang, cookies: &[CookieInfo
             .raw("</td></tr>");
     }
     h.raw("</tbody></table></div>");
+    *out = h.0;
 }
 
 /// The permanent way back to the preferences (LGPD art. 8 §5: revocation must be easy).

@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod csp;
+pub mod declaration;
 pub mod govbr;
 pub mod guard;
 pub mod html;

@@ -367,6 +367,12 @@ pub const ROOT: &[Field] = &[
         "Revisão da política. Aumentá-la pergunta de novo a todos os visitantes.",
     ),
     field(
+        "revisionDate",
+        Shape::Text { pattern: Some("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), example: "2026-12-01" },
+        "When this revision took effect (YYYY-MM-DD), shown in the cookie declaration.",
+        "Quando esta revisão entrou em vigor (AAAA-MM-DD), mostrada na declaração de cookies.",
+    ),
+    field(
         "expiresAfterDays",
         Shape::Whole { min: 1, max: 730, default: Some(180) },
         "How long a choice (accept or reject alike) is kept.",

@@ -1,0 +1,80 @@
+// The cookie declaration on a policy page (www/camara/privacidade.html):
+// drawn by Biscoito from the config in force into the page's light DOM, as
+// semantic tables; axe-clean; usable at 320 px; following the visitor's
+// choice; its button opens the preferences.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { start } from "./helpers.mjs";
+
+const require = createRequire(import.meta.url);
+let env;
+before(async () => (env = await start()));
+after(() => env?.close());
+
+async function policyPage(viewport = { width: 1280, height: 800 }) {
+  const context = await env.browser.newContext({ viewport });
+  await context.route((url) => url.hostname !== "localhost", (route) => route.abort());
+  const page = await context.newPage();
+  await page.goto(`${env.base}/camara/privacidade.html`);
+  await page.waitForSelector(".biscoito-declaration");
+  return { context, page };
+}
+
+async function axeViolations(page) {
+  await page.addScriptTag({ content: await readFile(require.resolve("axe-core/axe.min.js"), "utf8") });
+  return page.evaluate(async () => {
+    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
+    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
+}
+
+test("the policy page shows the declaration from the config: categories, legal bases, services, cookie tables, hosts, revision", async () => {
+  const { context, page } = await policyPage();
+  const declaration = page.locator(".biscoito-declaration");
+  await assert.doesNotReject(declaration.getByRole("heading", { name: "Cookies e tecnologias semelhantes", level: 2 }).waitFor());
+  assert.match(await declaration.textContent(), /Configuração em vigor: revisão 1 de 2026-12-01\./);
+  for (const category of ["Necessários", "Estatísticas", "Vídeos", "Publicidade e medição"]) {
+    assert.equal(await declaration.getByRole("heading", { name: category, level: 3, exact: true }).count(), 1, category);
+  }
+  assert.match(await declaration.textContent(), /Base legal: consentimento \(LGPD, art\. 7º, I\)/);
+  // Real tables: a caption, column headers, a row header per cookie.
+  const table = declaration.getByRole("table", { name: "Cookies e armazenamento: Vídeos" });
+  assert.deepEqual(await table.locator("thead th").allTextContents(), ["Nome", "Fornecedor", "Finalidade", "Duração", "Origem"]);
+  assert.deepEqual(await table.locator("tbody tr").first().locator("th, td").allTextContents(),
+    ["VISITOR_INFO1_LIVE", "Google", "Preferências e estimativa de banda do player", "6 meses", "Terceiro"]);
+  assert.match(await declaration.textContent(), /Outros sites contatados: \*\.youtube\.com, \*\.youtube-nocookie\.com, \*\.ytimg\.com\./);
+  // Policy content, for search engines too.
+  assert.equal(await page.locator("[data-nosnippet] .biscoito-declaration, .biscoito-declaration[data-nosnippet]").count(), 0);
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
+
+test("the visitor's choice follows every change, and the declaration's button opens the preferences", async () => {
+  const { context, page } = await policyPage();
+  const choice = page.locator(".biscoito-declaration [data-part=choice]");
+  assert.match(await choice.textContent(), /Você ainda não escolheu: nada opcional está ativo\./);
+  await page.getByRole("button", { name: "Aceitar todos" }).click();
+  await page.waitForFunction(() => /Estatísticas: aceito/.test(document.querySelector("[data-part=choice]").textContent));
+  assert.match(await choice.textContent(), /Necessários: Sempre ativos.*Estatísticas: aceito.*Vídeos: aceito.*Publicidade e medição: aceito/s);
+  const button = page.locator(".biscoito-declaration").getByRole("button", { name: "Preferências de cookies" });
+  await button.click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Rejeitar todos" }).click();
+  await page.waitForFunction(() => /Estatísticas: recusado/.test(document.querySelector("[data-part=choice]").textContent));
+  // Only the choice was redrawn: the button the dialog returns focus to is the same one.
+  assert.equal(await button.evaluate((b) => b === document.activeElement), true);
+  await context.close();
+});
+
+test("at 320 px the page does not scroll sideways: each table scrolls in its own region, reachable by keyboard", async () => {
+  const { context, page } = await policyPage({ width: 320, height: 640 });
+  await page.getByRole("button", { name: "Rejeitar todos" }).click();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 320), "the page scrolls sideways");
+  const region = page.getByRole("region", { name: "Cookies e armazenamento: Estatísticas" });
+  assert.equal(await region.getAttribute("tabindex"), "0");
+  assert.ok(await region.evaluate((r) => r.scrollWidth > r.clientWidth), "the table is wider than the screen, inside its region");
+  assert.deepEqual(await axeViolations(page), []);
+  await context.close();
+});
