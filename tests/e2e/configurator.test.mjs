@@ -46,6 +46,11 @@ test("the preview re-renders in the chosen language and layout", async () => {
   await page.selectOption("#layout", "center");
   const spanish = await previewBanner(page, "Aceptar todas");
   assert.match(spanish.className, /\bcenter\b/);
+  // The preview page also carries the cookie declaration the config makes.
+  const declaration = () => page.frames().find((f) => f !== page.mainFrame())
+    .evaluate(() => document.querySelector(".biscoito-declaration")?.innerText || "");
+  for (let i = 0; i < 50 && !(await declaration()).includes("Cookies y tecnologías similares"); i++) await page.waitForTimeout(100);
+  assert.match(await declaration(), /Cookies y tecnologías similares[\s\S]*Estadísticas/);
   const json = JSON.parse(await page.inputValue("#json"));
   assert.equal(json.language, "es");
   assert.equal(json.layout, "center");

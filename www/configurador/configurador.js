@@ -107,7 +107,11 @@ function previewPage(headMarkup) {
 <style>body{font:1rem/1.6 system-ui,sans-serif;margin:1rem;color:#1d2430}</style>
 ${headMarkup}</head><body><h1>Página de exemplo</h1>
 <p>Conteúdo do portal. O banner aparece como aparecerá no seu site.</p>
-<p><button type="button" data-biscoito="preferences">Preferências de cookies</button></p></body></html>`;
+<p><button type="button" data-biscoito="preferences">Preferências de cookies</button></p>
+<hr><p><strong>Declaração de cookies</strong> para a sua página de privacidade: ponha
+<code>&lt;div data-biscoito="declaration"&gt;&lt;/div&gt;</code> nela, ou gere o texto com
+<code>biscoito declaration</code>.</p>
+<div data-biscoito="declaration"></div></body></html>`;
 }
 
 let lastPreview = "";
