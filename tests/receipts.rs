@@ -1160,3 +1160,173 @@ fn an_unusable_database_is_a_clear_error() {
     assert_eq!(code, 2);
     assert!(out.contains("biscoito receipts:"), "{out}");
 }
+
+/// A receipt from `page`, of a record first made `ago_ms` before it was
+/// last changed (0: a first choice), for `revision`.
+fn receipt_at(
+    id: &str,
+    method: Method,
+    accepted: &[&str],
+    page: &str,
+    ago_ms: u64,
+    revision: u64,
+) -> String {
+    let mut record = Record::decide(
+        &Config::default(),
+        accepted,
+        method,
+        now_ms(),
+        id.to_owned(),
+        "pt-BR",
+    );
+    record.created_ms -= ago_ms;
+    record.revision = revision;
+    record.receipt_json(page)
+}
+
+fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
+    let Some(db) = fresh_db(backend, "stats") else {
+        return;
+    };
+    let dir =
+        std::env::temp_dir().join(format!("biscoito-stats-{}-{backend:?}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let token = "7f3a9c2e51b04d86a1e0c9b27d5f6e4830a1b2c3d4e5f60718293a4b5c6d7e8f";
+    let token_file = dir.join("token");
+    std::fs::write(&token_file, format!("{token}\n")).unwrap();
+    let service = Service::start(
+        &db,
+        &[
+            "--no-rate-limit",
+            "--stats-token-file",
+            token_file.to_str().unwrap(),
+        ],
+    );
+    let services = "https://www.tjvs.jus.br/servicos?processo=1";
+    let news = "https://www.tjvs.jus.br/noticias";
+    for (n, method, accepted, page, revision) in [
+        (1, Method::AcceptAll, &["analytics"][..], services, 1),
+        (2, Method::AcceptAll, &["analytics"][..], services, 1),
+        (3, Method::AcceptAll, &["analytics"][..], news, 2),
+        (4, Method::RejectAll, &[][..], services, 1),
+        (5, Method::RejectAll, &[][..], news, 2),
+        (6, Method::Custom, &["analytics"][..], news, 2),
+    ] {
+        let body = receipt_at(&consent_id(n), method, accepted, page, 0, revision);
+        assert_eq!(service.beacon(&body), 204);
+    }
+    // Visitor 1 changes their mind a day later: a revocation.
+    let later = receipt_at(&consent_id(1), Method::RejectAll, &[], news, 86_400_000, 1);
+    assert_eq!(service.beacon(&later), 204);
+
+    let (code, out) = cli(&db, &["stats", "--by", "day", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let stats = json(&out);
+    let total = &stats["total"];
+    assert_eq!(
+        [
+            &total["firstChoices"],
+            &total["acceptAll"],
+            &total["rejectAll"],
+            &total["custom"],
+            &total["changes"],
+            &total["revocations"]
+        ],
+        [6, 3, 2, 1, 1, 1].map(serde_json::Value::from).each_ref()
+    );
+    // Required categories are everyone's: no opt-in rate for them.
+    assert_eq!(
+        stats["ids"],
+        serde_json::json!(["analytics", "google-analytics"])
+    );
+    assert_eq!(total["optedIn"]["analytics"], 4);
+    let revision = |r: &str| {
+        stats["revisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == r)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(
+        (
+            revision("1")["firstChoices"].clone(),
+            revision("2")["firstChoices"].clone()
+        ),
+        (3.into(), 3.into())
+    );
+    let pages: Vec<&str> = stats["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(pages, ["/noticias", "/servicos"], "by page, no query");
+
+    let (code, text) = cli(&db, &["stats", "--revision", "2"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("revision 2 only"), "{text}");
+    let total_line = text.lines().find(|l| l.starts_with("total")).unwrap();
+    assert!(
+        total_line
+            .split_whitespace()
+            .take(5)
+            .eq(["total", "3", "33%", "33%", "33%"]),
+        "{total_line}"
+    );
+
+    let (code, csv) = cli(&db, &["stats", "--csv"]);
+    assert_eq!(code, 0, "{csv}");
+    assert!(csv.starts_with("group,key,first_choices,accept_all,reject_all,custom,gpc,changes,revocations,opted_in:analytics,opted_in:google-analytics\n"), "{csv}");
+    assert!(csv.contains("\ntotal,,6,3,2,1,0,1,1,4,4\n"), "{csv}");
+
+    let page = dir.join("estatisticas.html");
+    let (code, _) = cli(
+        &db,
+        &["stats", "--html", page.to_str().unwrap(), "--lang", "en"],
+    );
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("<svg role=\"img\" aria-labelledby=\"metodos-t metodos-d\""),
+        "{html}"
+    );
+    assert!(html.contains("<caption>How visitors made their first choice, per period</caption>"));
+    assert!(!html.contains("<script"), "no script");
+
+    // From the running service, only with the token.
+    let get = |auth: Option<&str>, query: &str| {
+        let mut head = format!("GET /estatisticas{query} HTTP/1.1\r\n");
+        if let Some(auth) = auth {
+            head += &format!("Authorization: {auth}\r\n");
+        }
+        service.request(&head, b"")
+    };
+    assert_eq!(get(None, "").0, 401);
+    assert_eq!(get(Some("Bearer nao-e-o-token"), "").0, 401);
+    let (status, body) = get(Some(&format!("Bearer {token}")), "?by=month");
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        body.contains("<h1>Estatísticas de consentimento</h1>"),
+        "{body}"
+    );
+    let (status, body) = get(Some(&format!("Bearer {token}")), "?by=year");
+    assert_eq!((status, json(&body)["field"].as_str()), (400, Some("by")));
+    assert!(service.stop().success());
+    // Off unless a token is given.
+    let plain = Service::start(&db, &[]);
+    assert_eq!(plain.request("GET /estatisticas HTTP/1.1\r\n", b"").0, 404);
+    assert!(plain.stop().success());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn sqlite_consent_statistics_for_the_data_protection_officer() {
+    consent_statistics_for_the_data_protection_officer(Backend::Sqlite);
+}
+
+#[test]
+fn postgres_consent_statistics_for_the_data_protection_officer() {
+    consent_statistics_for_the_data_protection_officer(Backend::Postgres);
+}

@@ -12,6 +12,7 @@ use super::{
     format_day, format_time, history_text, now_ms, parse_period, parse_time, Export, Format,
     DEFAULT_RETENTION,
 };
+use super::{stats, stats_page};
 use crate::terminal::printable;
 use axum::http::HeaderName;
 use std::net::SocketAddr;
@@ -66,6 +67,11 @@ enum Command {
         /// Seconds a connection may stay open at all, idle or not.
         #[arg(long, value_name = "SECONDS", default_value = "60")]
         connection_timeout: u64,
+        /// Serve the statistics page at GET /estatisticas to requests that
+        /// carry the token in this file (Authorization: Bearer …); default:
+        /// the BISCOITO_STATS_TOKEN environment variable; neither: off.
+        #[arg(long, value_name = "FILE")]
+        stats_token_file: Option<PathBuf>,
     },
     /// Create or update the tables (every command does when it may), and
     /// with --grant-to let a role that does not own them serve.
@@ -101,6 +107,34 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Consent statistics for the data protection officer: first choices, how
+    /// they were made, opt-in per category and service, later changes and
+    /// revocations, per period, config revision and page.
+    Stats {
+        /// First day or time included (default: the log's start).
+        #[arg(long)]
+        from: Option<String>,
+        /// First day or time no longer included (default: now).
+        #[arg(long)]
+        to: Option<String>,
+        #[arg(long, value_enum, default_value_t = stats::Period::Week)]
+        by: stats::Period,
+        /// Only receipts of this config revision.
+        #[arg(long)]
+        revision: Option<u64>,
+        /// The same data as one JSON object.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// The same data as CSV, counts per group.
+        #[arg(long)]
+        csv: bool,
+        /// Also write a self-contained page with charts to FILE.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// The page's language.
+        #[arg(long, value_enum, default_value_t = PageLang::PtBr)]
+        lang: PageLang,
+    },
     /// Print the head, signed, to keep where the database login cannot write
     /// (refused when the chain does not hold).
     Checkpoint {
@@ -134,6 +168,75 @@ enum Command {
         #[arg(long, default_value = DEFAULT_RETENTION)]
         older_than: String,
     },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum PageLang {
+    #[value(name = "pt-BR")]
+    PtBr,
+    En,
+}
+
+impl From<PageLang> for stats_page::Lang {
+    fn from(lang: PageLang) -> Self {
+        match lang {
+            PageLang::PtBr => stats_page::Lang::PtBr,
+            PageLang::En => stats_page::Lang::En,
+        }
+    }
+}
+
+/// `--from`/`--to` as milliseconds: the log's start and now by default.
+fn period(from: Option<&str>, to: Option<&str>) -> Result<(i64, i64), String> {
+    let from = from
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| format!("--from: {e}"))?;
+    let to = to
+        .map(parse_time)
+        .transpose()
+        .map_err(|e| format!("--to: {e}"))?;
+    let (from, to) = (from.unwrap_or(0), to.unwrap_or_else(|| now_ms() + 1));
+    if from >= to {
+        return Err("--from must come before --to".into());
+    }
+    Ok((from, to))
+}
+
+async fn stats_command(
+    store: &Store,
+    (from, to): (Option<String>, Option<String>),
+    by: stats::Period,
+    revision: Option<u64>,
+    (json, csv, html, lang): (bool, bool, Option<PathBuf>, PageLang),
+) -> i32 {
+    let (from, to) = match period(from.as_deref(), to.as_deref()) {
+        Ok(period) => period,
+        Err(e) => return cannot(e),
+    };
+    let stats = match stats::compute(store, from, to, by, revision).await {
+        Ok(stats) => stats,
+        Err(e) => return cannot(e),
+    };
+    if let Some(path) = html {
+        if let Err(e) = std::fs::write(&path, stats_page::page(&stats, lang.into())) {
+            return cannot(format!("{}: {e}", path.display()));
+        }
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&stats).unwrap_or_default()
+        );
+    } else if csv {
+        match stats::csv(&stats) {
+            Ok(text) => print!("{text}"),
+            Err(e) => return cannot(e),
+        }
+    } else {
+        print!("{}", printable(&stats::text(&stats)));
+    }
+    0
 }
 
 fn cannot(why: impl std::fmt::Display) -> i32 {
@@ -178,7 +281,23 @@ async fn command(args: Args) -> i32 {
             max_per_consent,
             read_timeout,
             connection_timeout,
+            stats_token_file,
         } => {
+            let stats_token = match stats_token_file {
+                Some(path) => match std::fs::read_to_string(&path) {
+                    Ok(text) => Some(text.trim().to_owned()),
+                    Err(e) => return cannot(format!("--stats-token-file {}: {e}", path.display())),
+                },
+                None => std::env::var("BISCOITO_STATS_TOKEN")
+                    .ok()
+                    .map(|t| t.trim().to_owned()),
+            };
+            // A guessable token would put every visitor's choices in reach.
+            if stats_token.as_ref().is_some_and(|t| t.len() < 32) {
+                return cannot(
+                    "the statistics token must be at least 32 characters (openssl rand -hex 32)",
+                );
+            }
             let options = Options {
                 listen,
                 allow_origins,
@@ -187,6 +306,7 @@ async fn command(args: Args) -> i32 {
                 max_per_consent,
                 read_timeout: Duration::from_secs(read_timeout.max(1)),
                 connection_timeout: Duration::from_secs(connection_timeout.max(1)),
+                stats_token,
             };
             match server::serve(store, options).await {
                 Ok(()) => 0,
@@ -305,6 +425,16 @@ async fn command(args: Args) -> i32 {
         }
         Command::Lookup { consent_id, json } => lookup(&store, &consent_id, json).await,
         Command::Export { from, to, format } => export(&store, from, to, format).await,
+        Command::Stats {
+            from,
+            to,
+            by,
+            revision,
+            json,
+            csv,
+            html,
+            lang,
+        } => stats_command(&store, (from, to), by, revision, (json, csv, html, lang)).await,
         Command::Purge { older_than } => purge(&store, &older_than).await,
     }
 }

@@ -12,6 +12,8 @@ pub mod cli;
 pub mod leak;
 pub mod receipt;
 pub mod server;
+pub mod stats;
+pub mod stats_page;
 pub mod store;
 
 use receipt::reread;

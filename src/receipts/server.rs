@@ -50,6 +50,9 @@ pub struct Options {
     pub read_timeout: Duration,
     /// How long a connection may stay open at all, idle or not.
     pub connection_timeout: Duration,
+    /// With it, GET /estatisticas answers the statistics page to a request
+    /// that carries it (`Authorization: Bearer …`), 401 to any other.
+    pub stats_token: Option<String>,
 }
 
 struct Pending {
@@ -66,6 +69,7 @@ struct App {
     limiter: Option<Arc<DefaultKeyedRateLimiter<IpAddr>>>,
     client_ip_header: Option<HeaderName>,
     max_per_consent: u32,
+    stats_token: Option<Arc<String>>,
 }
 
 /// An error answer: a JSON object naming what was wrong.
@@ -319,6 +323,128 @@ async fn post_csp_reports(
     }
 }
 
+#[derive(serde::Deserialize)]
+struct StatsQuery {
+    from: Option<String>,
+    to: Option<String>,
+    by: Option<String>,
+    revision: Option<u64>,
+    lang: Option<String>,
+}
+
+/// Equal, in a time that does not depend on where they first differ.
+fn same_secret(given: &[u8], expected: &[u8]) -> bool {
+    use sha2::{Digest, Sha256};
+    let (a, b) = (Sha256::digest(given), Sha256::digest(expected));
+    a.iter().zip(b.iter()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
+}
+
+/// GET /estatisticas: the statistics page (stats_page), for whoever holds
+/// the token. The query takes `stats`' options: from, to, by, revision, lang.
+async fn statistics(
+    State(app): State<App>,
+    headers: HeaderMap,
+    query: Result<axum::extract::Query<StatsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let expected = app
+        .stats_token
+        .as_deref()
+        .map(String::as_bytes)
+        .unwrap_or_default();
+    let given = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    if expected.is_empty() || !same_secret(given.trim().as_bytes(), expected) {
+        let mut answer = refuse(
+            StatusCode::UNAUTHORIZED,
+            "token-required",
+            None,
+            "the statistics need the token the service was started with, as Authorization: Bearer …",
+        );
+        answer.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer realm=\"estatisticas\""),
+        );
+        return answer;
+    }
+    let Ok(axum::extract::Query(query)) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "bad-query",
+            None,
+            "the query takes from, to, by (day, week, month), revision and lang (pt-BR, en)",
+        );
+    };
+    let by = match query.by.as_deref() {
+        None | Some("week") => super::stats::Period::Week,
+        Some("day") => super::stats::Period::Day,
+        Some("month") => super::stats::Period::Month,
+        Some(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "bad-query",
+                Some("by"),
+                "by must be day, week or month",
+            )
+        }
+    };
+    let lang = match query.lang.as_deref() {
+        None | Some("pt-BR") => super::stats_page::Lang::PtBr,
+        Some("en") => super::stats_page::Lang::En,
+        Some(_) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "bad-query",
+                Some("lang"),
+                "lang must be pt-BR or en",
+            )
+        }
+    };
+    let parse = |text: Option<&str>, default: i64| text.map_or(Ok(default), super::parse_time);
+    let (from, to) = match (
+        parse(query.from.as_deref(), 0),
+        parse(query.to.as_deref(), now_ms() + 1),
+    ) {
+        (Ok(from), Ok(to)) if from < to => (from, to),
+        (Err(e), _) => return refuse(StatusCode::BAD_REQUEST, "bad-query", Some("from"), &e),
+        (_, Err(e)) => return refuse(StatusCode::BAD_REQUEST, "bad-query", Some("to"), &e),
+        _ => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "bad-query",
+                Some("from"),
+                "from must come before to",
+            )
+        }
+    };
+    match super::stats::compute(&app.store, from, to, by, query.revision).await {
+        Ok(stats) => (
+            [
+                (CONTENT_TYPE, "text/html; charset=utf-8"),
+                (axum::http::header::CACHE_CONTROL, "no-store"),
+                (HeaderName::from_static("x-robots-tag"), "noindex"),
+                (
+                    axum::http::header::CONTENT_SECURITY_POLICY,
+                    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+                ),
+            ],
+            super::stats_page::page(&stats, lang),
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "statistics: the database does not answer");
+            refuse(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database-unavailable",
+                None,
+                "the database does not answer",
+            )
+        }
+    }
+}
+
 async fn healthz(State(app): State<App>) -> Response {
     match app.store.ping().await {
         Ok(()) => Json(serde_json::json!({ "status": "ok" })).into_response(),
@@ -381,6 +507,9 @@ fn router(app: App) -> Router {
                 .allow_headers([CONTENT_TYPE])
                 .max_age(Duration::from_secs(86_400)),
         );
+    }
+    if app.stats_token.is_some() {
+        receipts = receipts.route("/estatisticas", get(statistics));
     }
     receipts
         .route("/healthz", get(healthz))
@@ -486,6 +615,7 @@ pub async fn serve(store: Store, options: Options) -> Result<(), String> {
         limiter,
         client_ip_header: options.client_ip_header,
         max_per_consent: options.max_per_consent,
+        stats_token: options.stats_token.map(Arc::new),
     };
     let listener = tokio::net::TcpListener::bind(options.listen)
         .await

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import { start, visitor, ready } from "./helpers.mjs";
 
 const BIN = resolve(fileURLToPath(import.meta.url), "../../../target/debug/biscoito");
@@ -143,6 +144,39 @@ test("a receipt the service refuses for good (403: an origin it does not serve) 
   await refused;
   await page.waitForFunction(() => localStorage.getItem("tribunal-consent-receipts") === null);
   await context.close();
+});
+
+test("the statistics page from real visitors' receipts: its charts are named images, its tables the same numbers, axe-clean at 1280 and 320 px", async () => {
+  // Two visitors of its own, whatever ran before: one accepts, one refuses.
+  for (const button of ["Aceitar todos", "Rejeitar todos"]) {
+    const { context, page } = await visitor(env);
+    await page.goto(env.base + "/tribunal/");
+    await ready(page);
+    await page.getByRole("button", { name: button }).click();
+    const id = await page.evaluate(() => Biscoito.consent().id);
+    await receiptsOf(id, 1);
+    await context.close();
+  }
+  for (const lang of ["pt-BR", "en"]) {
+    const file = join(dir, `estatisticas-${lang}.html`);
+    const run = receipts("stats", "--by", "day", "--html", file, "--lang", lang);
+    assert.equal(run.code, 0, run.out);
+    for (const width of [1280, 320]) {
+      const context = await env.browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`file://${file}`);
+      assert.equal(await page.locator("html").getAttribute("lang"), lang);
+      const chart = page.getByRole("img", { name: lang === "en" ? "How visitors made their first choice, per period" : "Como os visitantes fizeram a primeira escolha, por período" });
+      assert.match(await chart.evaluate((svg) => svg.querySelector("desc").textContent), /\d{4}-\d{2}-\d{2}: (Accept all|Aceitar todos) \d+%/);
+      assert.ok(await page.getByRole("table").count() >= 3);
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth), `${lang} at ${width} px scrolls sideways`);
+      await page.addScriptTag({ path: createRequire(import.meta.url).resolve("axe-core/axe.min.js") });
+      const violations = await page.evaluate(async () => (await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } }))
+        .violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`));
+      assert.deepEqual(violations, [], `${lang} at ${width} px`);
+      await context.close();
+    }
+  }
 });
 
 test("a row edited or removed behind the service's back makes verify fail and name it", async () => {
