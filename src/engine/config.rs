@@ -250,6 +250,46 @@ pub struct CookieInfo {
     pub third_party: bool,
 }
 
+/// How long a declared cookie is kept, read from its `duration` text (the
+/// scan holds what the browser keeps to it).
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retention {
+    /// Until the browser closes.
+    Session,
+    Seconds(u64),
+}
+
+/// Reads "2 anos", "6 meses", "1 year", "30 días", "sessão", "Session": a
+/// number and a unit in Portuguese, English or Spanish. None for any other
+/// text (the scan then cannot hold the cookie to it).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn read_retention(text: &str) -> Option<Retention> {
+    let lower = text.trim().to_lowercase();
+    if ["sessão", "sessao", "session", "sesión", "sesion"]
+        .iter()
+        .any(|s| lower.contains(s))
+    {
+        return Some(Retention::Session);
+    }
+    let mut words = lower.split_whitespace();
+    let number: u64 = words.next()?.parse().ok()?;
+    let unit = words.next()?;
+    const DAY: u64 = 86_400;
+    let seconds = [
+        (&["minuto", "minute", "min"][..], 60),
+        (&["hora", "hour", "h"][..], 3_600),
+        (&["dia", "day", "día"][..], DAY),
+        (&["semana", "week"][..], 7 * DAY),
+        (&["mês", "mes", "month"][..], 30 * DAY),
+        (&["ano", "year", "año"][..], 365 * DAY),
+    ]
+    .iter()
+    .find(|(names, _)| names.iter().any(|n| unit.starts_with(n)))?
+    .1;
+    Some(Retention::Seconds(number.checked_mul(seconds)?))
+}
+
 impl CookieInfo {
     pub fn matches(&self, cookie_name: &str) -> bool {
         match self.name.strip_suffix('*') {
@@ -1648,6 +1688,32 @@ pub(crate) fn services_example() -> Config {
 mod tests {
     use super::super::json::parse;
     use super::*;
+
+    #[test]
+    fn declared_durations_are_read_in_three_languages() {
+        const DAY: u64 = 86_400;
+        for (text, retention) in [
+            ("2 anos", Retention::Seconds(730 * DAY)),
+            ("6 meses", Retention::Seconds(180 * DAY)),
+            ("1 mês", Retention::Seconds(30 * DAY)),
+            ("1 year", Retention::Seconds(365 * DAY)),
+            ("30 días", Retention::Seconds(30 * DAY)),
+            ("24 horas", Retention::Seconds(DAY)),
+            ("Sessão", Retention::Session),
+            ("until the browser closes (session)", Retention::Session),
+        ] {
+            assert_eq!(read_retention(text), Some(retention), "{text}");
+        }
+        for unknown in [
+            "",
+            "persistente",
+            "dois anos",
+            "2",
+            "9999999999999999999 anos",
+        ] {
+            assert_eq!(read_retention(unknown), None, "{unknown}");
+        }
+    }
 
     #[test]
     fn biscoitos_own_names_are_the_record_its_copies_its_receipts_and_the_csp_cookie() {

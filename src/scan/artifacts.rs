@@ -131,6 +131,10 @@ pub struct CookieSeen {
     /// Seconds since 1970; `None` for a session cookie.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires: Option<f64>,
+    /// Seconds it had left to live when the scan read it; `None` for a
+    /// session cookie.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lifetime: Option<f64>,
     pub http_only: bool,
     pub secure: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -458,6 +458,7 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
     }
     findings.extend(kept);
     findings.extend(stale(config, &sightings));
+    findings.extend(understated_retention(config, artifacts));
     findings.sort_by(|a, b| {
         (a.kind_of_finding, a.phase, a.kind).cmp(&(b.kind_of_finding, b.phase, b.kind))
     });
@@ -536,6 +537,57 @@ fn stale(config: &Config, sightings: &BTreeMap<Item, Vec<Sighting>>) -> Vec<Find
     out
 }
 
+/// Declared cookies the browser keeps longer than their declared duration
+/// says (by more than a day, or a twentieth): the policy must never
+/// understate retention. A duration the engine cannot read is not judged.
+fn understated_retention(config: &Config, artifacts: &Artifacts) -> Vec<Finding> {
+    use crate::engine::config::{read_retention, Retention};
+    const DAY: f64 = 86_400.0;
+    let mut out = Vec::new();
+    for category in &config.categories {
+        for cookie in category.all_cookies() {
+            let Some((text, declared)) = cookie
+                .duration
+                .0
+                .iter()
+                .find_map(|(_, text)| Some((text.as_str(), read_retention(text)?)))
+            else {
+                continue;
+            };
+            let mut longest: Option<(f64, Phase, &str)> = None;
+            for pass in &artifacts.passes {
+                for visit in &pass.visits {
+                    for seen in visit.cookies.iter().filter(|c| cookie.matches(&c.name)) {
+                        let lifetime = seen.lifetime.unwrap_or(0.0);
+                        if longest.is_none_or(|(l, _, _)| lifetime > l) {
+                            longest = Some((lifetime, pass.phase, &visit.url));
+                        }
+                    }
+                }
+            }
+            let Some((lifetime, phase, page)) = longest else {
+                continue;
+            };
+            let allowed = match declared {
+                Retention::Session => DAY,
+                Retention::Seconds(s) => s as f64 + (s as f64 / 20.0).max(DAY),
+            };
+            if lifetime <= allowed {
+                continue;
+            }
+            let mut finding = declared_unseen(Kind::Cookie, &cookie.name, &category.id);
+            finding.phase = Some(phase);
+            finding.page = page.to_owned();
+            finding.detail = Some(Trouble::Retention {
+                declared: text.to_owned(),
+                seen_days: (lifetime / DAY).ceil() as u64,
+            });
+            out.push(finding);
+        }
+    }
+    out
+}
+
 fn declared_unseen(kind: Kind, name: &str, category: &str) -> Finding {
     let tracker = match kind {
         Kind::Cookie => catalogue::by_name(name.trim_end_matches('*')),
@@ -583,6 +635,7 @@ mod tests {
             domain: "portal.example".into(),
             path: "/".into(),
             expires: None,
+            lifetime: None,
             http_only: false,
             secure: false,
             same_site: None,
@@ -834,5 +887,70 @@ mod tests {
         let saved = serde_json::to_string(&a).unwrap();
         let again: Artifacts = serde_json::from_str(&saved).unwrap();
         assert_eq!(audit(&again, &config()), audit(&a, &config()));
+    }
+
+    #[test]
+    fn a_cookie_kept_longer_than_declared_is_a_stale_duration_with_its_fix() {
+        let config = crate::engine::config::from_value(
+            &parse(
+                r#"{"categories": [{"id": "necessary", "required": true},
+                {"id": "analytics", "cookies": [
+                  {"name": "_ga", "duration": "1 ano"},
+                  {"name": "_gid", "duration": "24 horas"},
+                  {"name": "sessao_estat", "duration": "Sessão"},
+                  {"name": "vago", "duration": "enquanto for útil"}]}]}"#,
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        const DAY: f64 = 86_400.0;
+        let kept = |name: &str, days: Option<f64>| CookieSeen {
+            lifetime: days.map(|d| d * DAY),
+            ..cookie(name, None)
+        };
+        let mut after = visit("https://portal.example/");
+        after.cookies = vec![
+            kept("_ga", Some(730.0)),
+            kept("_gid", Some(1.0)),
+            kept("sessao_estat", Some(30.0)),
+            kept("vago", Some(9999.0)),
+        ];
+        let findings = audit(
+            &artifacts(vec![Pass {
+                phase: Phase::AfterAccept,
+                choice: choice("accept-all", true),
+                visits: vec![after],
+            }]),
+            &config,
+        );
+        let understated: Vec<(String, String)> = findings
+            .iter()
+            .filter_map(|f| match &f.detail {
+                Some(d @ Trouble::Retention { .. }) => Some((
+                    f.name.clone().unwrap(),
+                    d.text(super::super::report::Lang::En),
+                )),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            understated,
+            [
+                (
+                    "_ga".to_owned(),
+                    "declared as \"1 ano\", but the browser keeps it for 730 days: the policy understates how long it is kept".to_owned()
+                ),
+                (
+                    "sessao_estat".to_owned(),
+                    "declared as \"Sessão\", but the browser keeps it for 30 days: the policy understates how long it is kept".to_owned()
+                ),
+            ]
+        );
+        let ga = findings
+            .iter()
+            .find(|f| f.name.as_deref() == Some("_ga") && f.detail.is_some())
+            .unwrap();
+        assert_eq!(ga.kind_of_finding, FindingType::Stale);
+        assert_eq!(ga.fixes[0].days, Some(730));
     }
 }

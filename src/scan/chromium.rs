@@ -788,6 +788,7 @@ fn assemble(
             third_party: site_of(&c.domain) != site,
             set_by: writer("cookie", &c.name).or_else(|| heard.set_cookie.get(&c.name).cloned()),
             expires: (!c.session).then_some(c.expires),
+            lifetime: (!c.session).then(|| (c.expires - now_seconds()).max(0.0)),
             same_site: c.same_site.as_ref().map(|s| s.as_ref().to_owned()),
             name: c.name,
             domain: c.domain,
@@ -877,6 +878,12 @@ fn assemble(
 /// Links keep their query (it can name a different page) but lose the fragment.
 fn without_query_keep_path(url: &str) -> String {
     url.split('#').next().unwrap_or(url).to_owned()
+}
+
+fn now_seconds() -> f64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
 }
 
 #[cfg(test)]

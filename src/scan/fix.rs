@@ -26,6 +26,8 @@ pub enum Action {
     SetOnlyWithConsent,
     /// Put Biscoito on the page.
     AddBiscoito,
+    /// Declare the cookie's duration as at least `days`.
+    UpdateDuration,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -35,6 +37,8 @@ pub struct Fix {
     pub host: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days: Option<u64>,
 }
 
 impl Fix {
@@ -43,6 +47,7 @@ impl Fix {
             action,
             host: None,
             category: None,
+            days: None,
         }
     }
 
@@ -51,6 +56,7 @@ impl Fix {
             action,
             host: host.map(str::to_owned),
             category: category.map(str::to_owned),
+            days: None,
         }
     }
 
@@ -100,6 +106,18 @@ impl Fix {
                 "se o servidor o grava (Set-Cookie), grave-o só quando o cookie de consentimento permitir",
             )
             .to_owned(),
+            Action::UpdateDuration => format!(
+                "{} {} {}",
+                pick(
+                    "declare its duration as at least",
+                    "declare a duração como pelo menos"
+                ),
+                self.days.unwrap_or(0),
+                pick(
+                    "days, or have it kept no longer",
+                    "dias, ou faça que seja guardado por menos tempo"
+                )
+            ),
             Action::AddBiscoito => pick(
                 "add the Biscoito tag to this page (a template that skips it?)",
                 "acrescente a tag do Biscoito a esta página (um modelo que a omite?)",
@@ -136,6 +154,13 @@ pub fn fixes_for(f: &Finding, config: &Config) -> Vec<Fix> {
     let declared = f.category.is_some();
     match (f.kind_of_finding, f.kind) {
         (FindingType::Missing, _) => vec![Fix::new(Action::AddBiscoito)],
+        (FindingType::Stale, Kind::Cookie) => match &f.detail {
+            Some(super::trouble::Trouble::Retention { seen_days, .. }) => vec![Fix {
+                days: Some(*seen_days),
+                ..Fix::with(Action::UpdateDuration, None, f.category.as_deref())
+            }],
+            _ => Vec::new(),
+        },
         (FindingType::Violation, Kind::Script | Kind::Request) => {
             let host = f.url.as_deref().and_then(host_of);
             let mut steps = Vec::new();

@@ -31,6 +31,11 @@ pub enum Trouble {
     },
     NoBiscoito,
     NoBannerForNewVisitor,
+    /// A cookie kept longer than its declared duration says.
+    Retention {
+        declared: String,
+        seen_days: u64,
+    },
     /// A banner button (`reject-all`, `accept-all`) and what it failed to do.
     Button {
         button: String,
@@ -115,6 +120,21 @@ impl Trouble {
             Trouble::NoBiscoito => t(
                 "Biscoito did not start on this page",
                 "o Biscoito não iniciou nesta página",
+            ),
+            Trouble::Retention {
+                declared,
+                seen_days,
+            } => format!(
+                "{} \"{declared}\"{} {seen_days} {}",
+                t("declared as", "declarado como"),
+                t(
+                    ", but the browser keeps it for",
+                    ", mas o navegador o guarda por"
+                ),
+                t(
+                    "days: the policy understates how long it is kept",
+                    "dias: a política diz menos do que o tempo real"
+                )
             ),
             Trouble::NoBannerForNewVisitor => t(
                 "the banner did not appear for a first-time visitor",
