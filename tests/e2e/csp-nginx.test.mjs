@@ -10,94 +10,31 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { createInterface } from "node:readline";
 import { createServer } from "node:http";
-import { chmodSync, cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { launchChromium } from "./helpers.mjs";
+import { BIN, cspSite } from "./nginx.mjs";
 
-const root = resolve(fileURLToPath(import.meta.url), "../../..");
-const BIN = process.env.BISCOITO_BIN || join(root, "target", "debug", "biscoito");
-const NGINX = "/usr/sbin/nginx";
-
-let dir, nginx, trackers, browser, base;
+let site, trackers, browser, base;
 const stopLater = [];
 const seen = [];
 
-const freePort = () => new Promise((done) => {
-  const probe = createServer().listen(0, "127.0.0.1", () => {
-    const { port } = probe.address();
-    probe.close(() => done(port));
-  });
-});
-
-/**
- * nginx serving www/ (and dist/ at /biscoito/) with what `biscoito csp`
- * wrote into `conf`, from its own prefix under the test's directory;
- * `extra` goes into the server block.
- */
-async function startNginx(name, conf, extra = "") {
-  const prefix = join(dir, name);
-  for (const sub of ["logs", "tmp"]) mkdirSync(join(prefix, sub), { recursive: true });
-  const port = await freePort();
-  writeFileSync(join(prefix, "nginx.conf"), `daemon off;
-worker_processes 1;
-pid ${prefix}/nginx.pid;
-error_log ${prefix}/logs/error.log;
-events { worker_connections 64; }
-http {
-  access_log off;
-  types { text/html html; text/javascript js; application/wasm wasm; }
-  client_body_temp_path ${prefix}/tmp/body; proxy_temp_path ${prefix}/tmp/proxy; fastcgi_temp_path ${prefix}/tmp/fcgi;
-  uwsgi_temp_path ${prefix}/tmp/uwsgi; scgi_temp_path ${prefix}/tmp/scgi;
-  include ${conf}/http.conf;
-  server {
-    listen 127.0.0.1:${port};
-    location /biscoito/ { alias ${dir}/site/biscoito/; }
-    location / { root ${dir}/site; include ${conf}/server.conf; }
-    ${extra}
-  }
-}
-`);
-  const process = spawn(NGINX, ["-p", prefix, "-c", join(prefix, "nginx.conf")], { stdio: "ignore" });
-  const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 50; i++) {
-    try { await fetch(url + "/csp-consentimento/"); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
-  }
-  return { url, process };
-}
-
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "biscoito-csp-nginx-"));
-  // nginx's workers drop to an unprivileged user when started as root: they
-  // serve a copy in a directory anyone may read, not the checkout (a clean
-  // clone under mktemp -d is 0700).
-  chmodSync(dir, 0o755);
-  cpSync(join(root, "www", "csp-consentimento"), join(dir, "site", "csp-consentimento"), { recursive: true });
-  cpSync(join(root, "dist"), join(dir, "site", "biscoito"), { recursive: true });
-  const page = readFileSync(join(root, "www", "csp-consentimento", "index.html"), "utf8");
-  const config = /<script type="application\/json" id="biscoito-config">([\s\S]*?)<\/script>/.exec(page)[1];
-  writeFileSync(join(dir, "biscoito.json"), config);
-  const written = spawnSync(BIN, ["csp", "--config", join(dir, "biscoito.json"), "--server", "nginx", "--out", join(dir, "conf")], { encoding: "utf8" });
-  assert.equal(written.status, 0, written.stderr);
-
+  site = cspSite();
   trackers = createServer((req, res) => {
     seen.push(`${req.headers.host.split(":")[0]}${req.url}`);
     const type = req.url.endsWith(".js") ? "text/javascript" : req.url.endsWith(".html") ? "text/html" : "image/gif";
     res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(type === "text/javascript" ? "window.contou = (window.contou || 0) + 1;" : "");
   }).listen(0, "127.0.0.1");
   await new Promise((r) => trackers.once("listening", r));
-
-  ({ url: base, process: nginx } = await startNginx("enforced", join(dir, "conf")));
+  ({ url: base } = await site.nginx("enforced", site.writeConf("conf")));
   browser = await launchChromium({ extraArgs: [`--host-resolver-rules=MAP *.terceiro.test 127.0.0.1:${trackers.address().port}`] });
 });
 
 after(async () => {
   await browser?.close();
-  nginx?.kill("SIGTERM");
   for (const child of stopLater) child.kill("SIGTERM");
   trackers?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  site?.close();
 });
 
 /** Loads the page and lets late requests arrive; what reached the trackers meanwhile. */
@@ -153,10 +90,8 @@ test("a forged cookie, one of another revision, or none at all gets the strict p
 });
 
 test("in report-only mode, what the policy would block reaches the receipts service, and `leaks` lists it", async () => {
-  const written = spawnSync(BIN, ["csp", "--config", join(dir, "biscoito.json"), "--server", "nginx", "--out", join(dir, "conf-report"),
-    "--report-only", "/csp-reports"], { encoding: "utf8" });
-  assert.equal(written.status, 0, written.stderr);
-  const db = `sqlite:${join(dir, "recibos.db")}`;
+  const conf = site.writeConf("conf-report", ["--report-only", "/csp-reports"]);
+  const db = `sqlite:${join(site.dir, "recibos.db")}`;
   const service = spawn(BIN, ["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db], { stdio: ["ignore", "ignore", "pipe"] });
   stopLater.push(service);
   let address;
@@ -165,9 +100,8 @@ test("in report-only mode, what the policy would block reaches the receipts serv
     if (entry.fields.message === "listening") { address = entry.fields.address; break; }
   }
   service.stderr.resume();
-  const reporting = await startNginx("report-only", join(dir, "conf-report"),
+  const reporting = await site.nginx("report-only", conf,
     `location = /csp-reports { proxy_pass http://${address}/csp-reports; }`);
-  stopLater.push(reporting.process);
   const context = await browser.newContext();
   const page = await context.newPage();
   const from = seen.length;

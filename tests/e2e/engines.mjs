@@ -12,8 +12,10 @@ import { pause, KEY } from "./webdriver.mjs";
  * `contacted` is the recording proxy's list of hosts. `openForBackForward`,
  * when given, opens the sessions of the back/forward-cache flows instead: for
  * an engine whose driver keeps it from restoring pages (see firefox.test.mjs).
+ * `openCsp` opens a session on nginx serving www/csp-consentimento/ with
+ * the policy `biscoito csp` wrote (nginx.mjs).
  */
-export function coreFlows(engine, open, contacted, { openForBackForward = open } = {}) {
+export function coreFlows(engine, open, contacted, { openForBackForward = open, openCsp } = {}) {
   const googleContacted = () => contacted.filter((h) => /google/.test(h));
   const flow = (title, body, opener = open) => test(`${engine}: ${title}`, async () => {
     const browser = await opener();
@@ -73,6 +75,26 @@ export function coreFlows(engine, open, contacted, { openForBackForward = open }
     assert.equal(await b.run("return document.querySelectorAll('script[src=\"http://connect.facebook.net/en_US/fbevents.js\"]').length"), 1);
     assert.ok(!contacted.includes("analytics.tiktok.com"), "the undeclared tracker stays held");
   });
+
+  flow("the Content-Security-Policy that follows consent: no tracker is reached before a choice, only analytics after accepting it, none after revoking", async (b) => {
+    const trackers = () => contacted.filter((h) => h.endsWith(".terceiro.test"));
+    await b.go("/csp-consentimento/");
+    await b.ready();
+    await pause(700);
+    assert.deepEqual(trackers(), [], "nothing before any choice, the tags written in the HTML included");
+    await b.run("Biscoito.acceptOnly(['analytics'])");
+    // The choice widens the policy: the page reloads once, under the new header.
+    await b.until("return (window.ran || []).includes('estatistica.terceiro.test/contador.js')", "the analytics script ran after the reload");
+    await pause(700);
+    assert.deepEqual([...new Set(trackers())], ["estatistica.terceiro.test"]);
+    await b.run("Biscoito.rejectAll()");
+    await pause(500);
+    contacted.length = 0;
+    await b.go("/csp-consentimento/");
+    await b.ready();
+    await pause(700);
+    assert.deepEqual(trackers(), [], "after the revocation, strict again");
+  }, openCsp);
 
   flow("accept loads Google Analytics; revoking deletes its cookies and stops it", async (b) => {
     await b.go("/");

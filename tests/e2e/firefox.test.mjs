@@ -10,24 +10,28 @@ import { serve } from "./server.mjs";
 import { recordingProxy, startDriver, session } from "./webdriver.mjs";
 import { firefoxSession } from "./bidi.mjs";
 import { coreFlows } from "./engines.mjs";
+import { cspSite } from "./nginx.mjs";
 
 const GECKODRIVER = process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodriver`;
 const FIREFOX = process.env.FIREFOX_PATH || "/usr/bin/firefox-esr";
 // Made at load, so the flows below can be given its list of hosts.
 const proxy = await recordingProxy();
-let site, driver, base;
+let site, driver, base, csp, cspBase;
 
 before(async () => {
   const served = await serve(0);
   site = served.server;
   base = `http://localhost:${served.port}`;
   driver = await startDriver(GECKODRIVER, ["--log", "error"]);
+  csp = cspSite();
+  cspBase = (await csp.nginx("enforced", csp.writeConf("conf"))).url;
 });
 
 after(async () => {
   await driver?.stop();
   await new Promise((r) => site.close(r));
   await proxy.close();
+  csp?.close();
 });
 
 function prefs() {
@@ -42,9 +46,12 @@ function prefs() {
   };
 }
 
-/** A fresh Firefox profile, so a fresh visitor. */
-const overGeckodriver = () => session(driver.url, {
+/** A fresh Firefox profile, so a fresh visitor, on `at` (the test server by default). */
+const overGeckodriver = (at) => session(driver.url, {
   browserName: "firefox", "moz:firefoxOptions": { binary: FIREFOX, args: ["-headless"], prefs: { ...prefs(), "remote.prefs.recommended": true } },
-}, base);
+}, at ?? base);
 
-coreFlows("Firefox", overGeckodriver, proxy.contacted, { openForBackForward: () => firefoxSession(FIREFOX, prefs(), base) });
+coreFlows("Firefox", () => overGeckodriver(), proxy.contacted, {
+  openForBackForward: () => firefoxSession(FIREFOX, prefs(), base),
+  openCsp: () => overGeckodriver(cspBase),
+});
