@@ -175,10 +175,13 @@ test("a portal behind the guard: only the requests of tags written in the HTML r
   const violations = report.findings.filter((f) => f.type === "violation");
   // The preload scanner asks for what the HTML names before any script runs;
   // nothing the guard held ran, set a cookie or made a request of its own.
-  assert.deepEqual(violations.map((f) => `${f.kind} ${f.url}`).sort(), [
-    "request http://px.ads.linkedin.com/collect/",
-    "request http://www.googletagmanager.com/gtag/js",
-    "request http://www.youtube.com/embed/sessao-ordinaria",
+  // Chromium's HSTS preload list sends http://www.youtube.com to https, in
+  // one pass or another: the scheme is left out of the comparison.
+  const seen = new Set(violations.map((f) => `${f.kind} ${f.url.replace(/^https?:/, "")}`));
+  assert.deepEqual([...seen].sort(), [
+    "request //px.ads.linkedin.com/collect/",
+    "request //www.googletagmanager.com/gtag/js",
+    "request //www.youtube.com/embed/sessao-ordinaria",
   ], run.stdout);
   assert.ok(violations.every((f) => f.phase === "before-consent"), run.stdout);
   // Each says what to do: these hosts are declared, so mark the tag, or let
