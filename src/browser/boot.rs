@@ -199,13 +199,22 @@ pub(super) fn draw(decided: Decided) {
     }
 }
 
+/// What a step of a boot tells the loader, as bits. `MORE`: another step
+/// follows, after a yield to the page. `API`: the state exists, publish the
+/// API. `NOW`: another step follows in this same task, with no yield.
+pub(super) const MORE: u8 = 1;
+pub(super) const API: u8 = 2;
+pub(super) const NOW: u8 = 4;
+
 /// Starts Biscoito with the page's inline config. `gtag_shim` pushes its
 /// real `arguments` to dataLayer. With `in_steps`, each call runs one step
-/// of four, so that the caller can yield to the page between them (as one
-/// task, boot blocks a slow phone's main thread for well over 50 ms), and
-/// returns 0 when booted, 1 when another step follows, and 2 when another
-/// step follows and the API now works (the state exists). Without it, boot
-/// runs whole and returns 0. `init` during the steps replaces them.
+/// and returns what follows ([`MORE`], [`API`], [`NOW`]; 0 when booted), so
+/// that the caller can yield to the page between steps: as one task, a first
+/// visit's boot blocks a slow phone's main thread for well over 50 ms. A
+/// returning visitor with consent in force has little to do (read the config,
+/// decide, release, draw the reopen button) and does it as one task, before
+/// anything is drawn. Without `in_steps`, boot runs whole and returns 0.
+/// `init` during the steps replaces them.
 #[wasm_bindgen]
 pub fn boot(gtag_shim: Option<Function>, in_steps: Option<bool>) -> u8 {
     if in_steps == Some(true) {
@@ -216,22 +225,35 @@ pub fn boot(gtag_shim: Option<Function>, in_steps: Option<bool>) -> u8 {
     0
 }
 
+/// After deciding: a visitor whose stored consent is in force goes on at
+/// once; a first visit yields before its longer steps.
+fn next_after_decision() -> u8 {
+    if with_app(|app| app.record.is_some()).unwrap_or(false) {
+        NOW
+    } else {
+        MORE
+    }
+}
+
 pub(super) fn boot_step(gtag_shim: Option<Function>) -> u8 {
+    let decide = |config: Config, problems: Vec<String>, shim: Option<Function>| match settle(
+        config, problems, shim,
+    ) {
+        Some(decided) => (Boot::Release(decided), API | next_after_decision()),
+        None => (Boot::Over, 0),
+    };
     let (next, code) = match BOOT.take() {
         None => match document() {
             Some(document) => {
                 let (config, problems) = inline_config(&document);
-                (Boot::Decide(Box::new(config), problems, gtag_shim), 1)
+                decide(config, problems, gtag_shim)
             }
             None => (Boot::Over, 0),
         },
-        Some(Boot::Decide(config, problems, shim)) => match settle(*config, problems, shim) {
-            Some(decided) => (Boot::Release(decided), 2),
-            None => (Boot::Over, 0),
-        },
+        Some(Boot::Decide(config, problems, shim)) => decide(*config, problems, shim),
         Some(Boot::Release(decided)) => {
             apply(None);
-            (Boot::Draw(decided), 1)
+            (Boot::Draw(decided), next_after_decision())
         }
         Some(Boot::Draw(decided)) => {
             draw(decided);

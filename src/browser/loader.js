@@ -18,9 +18,12 @@ var biscoitoParsed = document.readyState != "loading" || new Promise(function (p
 });
 Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoitoScript.src) }), biscoitoParsed]).then(function () {
   if (biscoitoGuard) wasm_bindgen.guard(biscoitoGuard);
+  // Each step says what follows (boot.rs): bit 2, publish the API; bit 4,
+  // the next step at once (a returning visitor's boot is one task); bit 1,
+  // the next step after a yield (a first visit's).
   biscoitoLater(function step() {
     var next = wasm_bindgen.boot(biscoitoGtag, true);
-    if (next == 2) {
+    if (next & 2) {
       var api = {};
       ["acceptAll", "rejectAll", "acceptOnly", "accepted", "consent", "showPreferences", "hidePreferences",
         "init", "setLanguage", "refresh", "on", "configErrors", "storageBackend", "held"].forEach(function (name) {
@@ -28,7 +31,8 @@ Promise.all([wasm_bindgen({ module_or_path: new URL("biscoito_bg.wasm", biscoito
       });
       window.Biscoito = Object.freeze(api);
     }
-    if (next) biscoitoLater(step);
+    if (next & 4) step();
+    else if (next) biscoitoLater(step);
   });
 }, function (error) {
   console.error("biscoito: the WebAssembly module could not be loaded; no optional cookie will be used", error);

@@ -57,11 +57,14 @@ export function start(config, options = {}) {
     if (document.readyState === "loading") {
       await new Promise((parsed) => document.addEventListener("DOMContentLoaded", parsed, { once: true }));
     }
-    let next;
+    // Each step says what follows (boot.rs): bit 2, publish the API; bit 4,
+    // the next step at once (a returning visitor's boot is one task); bit 1,
+    // the next step after a yield (a first visit's).
+    let next = 1;
     do {
-      await nextTurn();
+      if (!(next & 4)) await nextTurn();
       next = biscoito.boot(gtag, true);
-      if (next === 2 && !window.Biscoito) {
+      if (next & 2 && !window.Biscoito) {
         const api = {};
         for (const name of API) api[name] = biscoito[name];
         window.Biscoito = Object.freeze(api);
