@@ -1,4 +1,5 @@
 // Static server for the demo portals and the end-to-end tests: www/ at /,
+// (as `make demo` runs it, with `compress`: gzip for what a host compresses),
 // dist/ at /biscoito/, the configurator's checker module at /checker/, the
 // npm package (make pkg) at /pkg/. Pages under /csp/ are sent with a strict
 // Content-Security-Policy that reports violations to /csp-report. An HTML
@@ -13,6 +14,7 @@
 // given as `receipts` (its base URL; BISCOITO_RECEIPTS when run as a
 // program), as a portal's reverse proxy would send it (docs/receipts.md).
 import { createServer } from "node:http";
+import { gzipSync } from "node:zlib";
 import { readFile } from "node:fs/promises";
 import { extname, join, normalize, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -141,6 +143,13 @@ export function serve(port = 0, options = {}) {
       // a half, so that a busy CI machine still parses the first part well
       // before the rest arrives (half a second was not always enough).
       const pause = extname(file) === ".html" ? body.indexOf("<!-- test-server: pause -->") : -1;
+      // As a well-configured host (`make demo`, `compress`): JavaScript, the
+      // module and styles gzipped, as the README's server lines set up.
+      if (options.compress && pause < 0 && /\.(js|mjs|wasm|css|html)$/.test(file) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+        headers["content-encoding"] = "gzip";
+        headers.vary = "Accept-Encoding";
+        return res.writeHead(200, headers).end(gzipSync(body));
+      }
       if (pause < 0) return res.writeHead(200, headers).end(body);
       res.writeHead(200, headers).write(body.subarray(0, pause));
       setTimeout(() => res.end(body.subarray(pause)), 1500);
@@ -154,6 +163,6 @@ export function serve(port = 0, options = {}) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const { port } = await serve(Number(process.argv[2] || 8080), { receipts: process.env.BISCOITO_RECEIPTS || null });
+  const { port } = await serve(Number(process.argv[2] || 8080), { receipts: process.env.BISCOITO_RECEIPTS || null, compress: true });
   console.log(`http://localhost:${port}/`);
 }
