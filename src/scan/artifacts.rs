@@ -110,6 +110,32 @@ pub struct Visit {
     /// The site's sitemap.xml locations, read on the first visit only.
     #[serde(skip)]
     pub sitemap: Vec<String>,
+    /// How Biscoito's own files (biscoito.js, biscoito_bg.wasm) came.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub own_files: Vec<OwnFile>,
+}
+
+/// One of Biscoito's files as the host sent it: what a visitor pays for it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OwnFile {
+    /// Without query.
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_encoding: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cache_control: Option<String>,
+    /// Content-Length, when the host sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+}
+
+impl OwnFile {
+    /// The glue or the module, by the names dist/ gives them.
+    pub fn is_own(url: &str) -> bool {
+        let path = path_of(url);
+        path.ends_with("/biscoito.js") || path.ends_with("/biscoito_bg.wasm")
+    }
 }
 
 impl Visit {

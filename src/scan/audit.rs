@@ -24,8 +24,10 @@ pub enum FindingType {
     Broken,
     /// Seen, but in no category's cookie table or hosts.
     Undeclared,
-    /// Declared, but never seen.
+    /// Declared, but never seen; or kept longer than declared.
     Stale,
+    /// Biscoito's own files served in a way that costs visitors time.
+    Slow,
 }
 
 impl FindingType {
@@ -44,6 +46,7 @@ impl FindingType {
             FindingType::Broken => "broken",
             FindingType::Undeclared => "undeclared",
             FindingType::Stale => "stale",
+            FindingType::Slow => "slow",
         }
     }
 }
@@ -459,6 +462,7 @@ pub fn audit(artifacts: &Artifacts, config: &Config) -> Vec<Finding> {
     findings.extend(kept);
     findings.extend(stale(config, &sightings));
     findings.extend(understated_retention(config, artifacts));
+    findings.extend(slow_own_files(artifacts));
     findings.sort_by(|a, b| {
         (a.kind_of_finding, a.phase, a.kind).cmp(&(b.kind_of_finding, b.phase, b.kind))
     });
@@ -583,6 +587,63 @@ fn understated_retention(config: &Config, artifacts: &Artifacts) -> Vec<Finding>
                 seen_days: (lifetime / DAY).ceil() as u64,
             });
             out.push(finding);
+        }
+    }
+    out
+}
+
+/// Biscoito's glue or module sent uncompressed, or a module every page view
+/// asks the host about again: what each costs on a phone network (Lighthouse's
+/// 1.6 Mbit/s and 150 ms round trip).
+fn slow_own_files(artifacts: &Artifacts) -> Vec<Finding> {
+    let mut out: Vec<Finding> = Vec::new();
+    let mut seen: Vec<&str> = Vec::new();
+    let first_pass = artifacts.passes.iter().take(1);
+    for visit in first_pass.flat_map(|p| p.visits.iter()) {
+        for file in &visit.own_files {
+            if seen.contains(&file.url.as_str()) {
+                continue;
+            }
+            seen.push(&file.url);
+            let finding = |detail: Trouble| Finding {
+                kind_of_finding: FindingType::Slow,
+                phase: Some(Phase::BeforeConsent),
+                kind: Kind::Request,
+                name: None,
+                area: None,
+                url: Some(file.url.clone()),
+                page: visit.url.clone(),
+                pages: Vec::new(),
+                provider: None,
+                purpose: None,
+                usual_category: None,
+                category: None,
+                cause: None,
+                effects: Vec::new(),
+                detail: Some(detail),
+                fixes: Vec::new(),
+            };
+            let compressed = file
+                .content_encoding
+                .as_deref()
+                .is_some_and(|e| !e.trim().eq_ignore_ascii_case("identity"));
+            if !compressed {
+                out.push(finding(Trouble::Uncompressed { bytes: file.bytes }));
+            }
+            let cache = file
+                .cache_control
+                .as_deref()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            let asks_again = cache.is_empty()
+                || cache.contains("no-cache")
+                || cache.contains("no-store")
+                || cache.split([',', ' ']).any(|d| d == "max-age=0");
+            if asks_again && file.url.ends_with(".wasm") {
+                out.push(finding(Trouble::Revalidated {
+                    cache_control: file.cache_control.clone(),
+                }));
+            }
         }
     }
     out
@@ -952,5 +1013,52 @@ mod tests {
             .unwrap();
         assert_eq!(ga.kind_of_finding, FindingType::Stale);
         assert_eq!(ga.fixes[0].days, Some(730));
+    }
+
+    #[test]
+    fn biscoitos_own_files_sent_slowly_are_slow_findings_and_a_good_host_has_none() {
+        use crate::scan::artifacts::OwnFile;
+        let file = |name: &str, encoding: Option<&str>, cache: Option<&str>| OwnFile {
+            url: format!("https://portal.example/biscoito/{name}"),
+            content_encoding: encoding.map(Into::into),
+            cache_control: cache.map(Into::into),
+            bytes: Some(150_000),
+        };
+        let judged = |files: Vec<OwnFile>| {
+            let mut home = visit("https://portal.example/");
+            home.own_files = files;
+            let findings = audit(
+                &artifacts(vec![Pass {
+                    phase: Phase::BeforeConsent,
+                    choice: None,
+                    visits: vec![home],
+                }]),
+                &config(),
+            );
+            findings
+                .into_iter()
+                .filter(|f| f.kind_of_finding == FindingType::Slow)
+                .map(|f| f.detail.unwrap().text(super::super::report::Lang::En))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            judged(vec![
+                file("biscoito_bg.wasm", None, Some("no-cache")),
+                file("biscoito.js", Some("gzip"), None),
+            ]),
+            [
+                "sent without compression (146 KB): about 439 ms more on every first visit on a phone network (1.6 Mbit/s)",
+                "every page view asks the host about the module again (no-cache): a round trip, about 150 ms on a phone network, before a returning visitor's banner or release",
+            ]
+        );
+        assert!(judged(vec![
+            file(
+                "biscoito_bg.wasm",
+                Some("br"),
+                Some("public, max-age=86400")
+            ),
+            file("biscoito.js", Some("gzip"), Some("max-age=3600")),
+        ])
+        .is_empty());
     }
 }

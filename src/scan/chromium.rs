@@ -5,14 +5,14 @@
 //! and turns what it saw into a [`Visit`]. No judgement happens here.
 
 use super::artifacts::{
-    host_of, site_of, without_query, Choice, CookieSeen, RequestSeen, StorageSeen, Visit,
+    host_of, site_of, without_query, Choice, CookieSeen, OwnFile, RequestSeen, StorageSeen, Visit,
 };
 use super::trouble::Trouble;
 use chromiumoxide::browser::{Browser, BrowserConfig};
 use chromiumoxide::cdp::browser_protocol::browser::BrowserContextId;
 use chromiumoxide::cdp::browser_protocol::network::{
-    self, EventRequestWillBeSent, EventResponseReceived, EventResponseReceivedExtraInfo,
-    GetCookiesParams,
+    self, EventLoadingFinished, EventRequestWillBeSent, EventResponseReceived,
+    EventResponseReceivedExtraInfo, GetCookiesParams,
 };
 use chromiumoxide::cdp::browser_protocol::page::{
     AddScriptToEvaluateOnNewDocumentParams, CaptureScreenshotFormat, EventJavascriptDialogOpening,
@@ -177,6 +177,11 @@ struct Heard {
     /// (area, name) -> script URL
     writes: HashMap<(String, String), String>,
     notes: Vec<String>,
+    /// Biscoito's own files, as the host sent them, and their request ids.
+    own_files: Vec<OwnFile>,
+    own_ids: Vec<String>,
+    /// request id -> bytes on the wire, once loaded.
+    loaded: HashMap<String, u64>,
     /// What a page made the scanner leave out, past the limits below.
     left_out: usize,
 }
@@ -574,6 +579,10 @@ async fn listen(
         .event_listener::<EventResponseReceivedExtraInfo>()
         .await
         .map_err(fail)?;
+    let mut finished = page
+        .event_listener::<EventLoadingFinished>()
+        .await
+        .map_err(fail)?;
     let mut bindings = page
         .event_listener::<EventBindingCalled>()
         .await
@@ -627,6 +636,24 @@ async fn listen(
                 h.status
                     .insert(e.request_id.inner().clone(), e.response.status as u16);
             }
+            if OwnFile::is_own(&e.response.url) && h.own_files.len() < 4 {
+                let header = |name: &str| {
+                    e.response.headers.inner().as_object().and_then(|all| {
+                        all.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                            .and_then(|(_, v)| v.as_str())
+                            .map(str::to_owned)
+                    })
+                };
+                let file = OwnFile {
+                    url: without_query(&e.response.url).to_owned(),
+                    content_encoding: header("content-encoding"),
+                    cache_control: header("cache-control"),
+                    bytes: header("content-length").and_then(|v| v.trim().parse().ok()),
+                };
+                h.own_files.push(file);
+                h.own_ids.push(e.request_id.inner().clone());
+            }
         }
     });
     let h = heard.clone();
@@ -654,6 +681,19 @@ async fn listen(
                         );
                     }
                 }
+            }
+        }
+    });
+    let h = heard.clone();
+    tokio::spawn(async move {
+        // What a file of Biscoito's cost on the wire, when the host sent no
+        // Content-Length (chunked).
+        // (Heard in any order with the response, like the status above.)
+        while let Some(e) = finished.next().await {
+            let mut h = h.lock().unwrap();
+            if h.loaded.len() < MOST_REQUESTS {
+                h.loaded
+                    .insert(e.request_id.inner().clone(), e.encoded_data_length as u64);
             }
         }
     });
@@ -841,6 +881,10 @@ fn assemble(
             links.push(link);
         }
     }
+    let mut own_files = heard.own_files;
+    for (file, id) in own_files.iter_mut().zip(&heard.own_ids) {
+        file.bytes = file.bytes.or_else(|| heard.loaded.get(id).copied());
+    }
     let mut notes = heard.notes;
     if heard.left_out > 0 {
         notes.push(format!(
@@ -872,6 +916,7 @@ fn assemble(
         links,
         page_config,
         sitemap: Vec::new(),
+        own_files,
     }
 }
 

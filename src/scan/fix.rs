@@ -28,6 +28,10 @@ pub enum Action {
     AddBiscoito,
     /// Declare the cookie's duration as at least `days`.
     UpdateDuration,
+    /// Compress JavaScript and application/wasm on the host.
+    Compress,
+    /// Let browsers keep the module (Cache-Control with a max-age).
+    Cache,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -118,6 +122,16 @@ impl Fix {
                     "dias, ou faça que seja guardado por menos tempo"
                 )
             ),
+            Action::Compress => pick(
+                "compress JavaScript and application/wasm on the host (nginx: gzip on; gzip_types text/javascript application/javascript application/wasm;)",
+                "comprima JavaScript e application/wasm no servidor (nginx: gzip on; gzip_types text/javascript application/javascript application/wasm;)",
+            )
+            .to_owned(),
+            Action::Cache => pick(
+                "let browsers keep it: Cache-Control: public, max-age=86400 on /biscoito/ (README, \"Serve both files compressed\")",
+                "deixe o navegador guardá-lo: Cache-Control: public, max-age=86400 em /biscoito/ (README, \"Serve both files compressed\")",
+            )
+            .to_owned(),
             Action::AddBiscoito => pick(
                 "add the Biscoito tag to this page (a template that skips it?)",
                 "acrescente a tag do Biscoito a esta página (um modelo que a omite?)",
@@ -154,6 +168,11 @@ pub fn fixes_for(f: &Finding, config: &Config) -> Vec<Fix> {
     let declared = f.category.is_some();
     match (f.kind_of_finding, f.kind) {
         (FindingType::Missing, _) => vec![Fix::new(Action::AddBiscoito)],
+        (FindingType::Slow, _) => match &f.detail {
+            Some(super::trouble::Trouble::Uncompressed { .. }) => vec![Fix::new(Action::Compress)],
+            Some(super::trouble::Trouble::Revalidated { .. }) => vec![Fix::new(Action::Cache)],
+            _ => Vec::new(),
+        },
         (FindingType::Stale, Kind::Cookie) => match &f.detail {
             Some(super::trouble::Trouble::Retention { seen_days, .. }) => vec![Fix {
                 days: Some(*seen_days),

@@ -2,7 +2,7 @@
 //! docs/scan-report.schema.json), the terminal summary and the HTML page for
 //! a data protection officer. Nothing here judges.
 
-use super::artifacts::{Choice, CookieSeen, Phase, RequestSeen, StorageSeen};
+use super::artifacts::{Choice, CookieSeen, OwnFile, Phase, RequestSeen, StorageSeen};
 use super::audit::{Finding, FindingType, Kind};
 use super::Outcome;
 use serde::Serialize;
@@ -85,6 +85,7 @@ pub struct Summary {
     pub broken: usize,
     pub undeclared: usize,
     pub stale: usize,
+    pub slow: usize,
     /// No violation, missing or broken finding: the exit code is 0.
     pub passed: bool,
 }
@@ -117,6 +118,8 @@ pub struct PageSeen<'a> {
     pub requests: &'a [RequestSeen],
     /// Scripts from other sites that ran.
     pub scripts: Vec<&'a str>,
+    #[serde(skip_serializing_if = "<[OwnFile]>::is_empty")]
+    pub own_files: &'a [OwnFile],
 }
 
 pub fn summary(outcome: &Outcome) -> Summary {
@@ -135,6 +138,7 @@ pub fn summary(outcome: &Outcome) -> Summary {
             FindingType::Broken => &mut s.broken,
             FindingType::Undeclared => &mut s.undeclared,
             FindingType::Stale => &mut s.stale,
+            FindingType::Slow => &mut s.slow,
         } += 1;
     }
     s.passed = s.violation + s.missing + s.broken == 0;
@@ -188,6 +192,7 @@ pub fn report<'a>(outcome: &'a Outcome, command: &'a str, date: &'a str) -> Repo
                         .filter(|r| r.is_script_that_ran())
                         .map(|r| r.url.as_str())
                         .collect(),
+                    own_files: &v.own_files,
                 })
             })
             .collect(),
@@ -211,8 +216,12 @@ fn type_title(t: FindingType, lang: Lang) -> &'static str {
             "Não declarados: vistos, mas em nenhuma categoria",
         ),
         FindingType::Stale => lang.pick(
-            "Stale: declared, never seen",
-            "Obsoletos: declarados, nunca vistos",
+            "Stale: declared, never seen, or kept longer than declared",
+            "Obsoletos: declarados e nunca vistos, ou guardados por mais tempo que o declarado",
+        ),
+        FindingType::Slow => lang.pick(
+            "Slow: Biscoito's files served in a way that costs visitors time",
+            "Lentos: arquivos do Biscoito servidos de um jeito que custa tempo aos visitantes",
         ),
     }
 }
@@ -250,12 +259,13 @@ fn kind_words(kind: Kind, lang: Lang) -> &'static str {
     }
 }
 
-const ORDER: [FindingType; 5] = [
+const ORDER: [FindingType; 6] = [
     FindingType::Violation,
     FindingType::Missing,
     FindingType::Broken,
     FindingType::Undeclared,
     FindingType::Stale,
+    FindingType::Slow,
 ];
 
 /// The findings of each type that has any, most serious type first.
@@ -337,7 +347,7 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
         }
     }
     out += &format!(
-        "\n{}: {} {}, {} {}, {} {}, {} {}, {} {}\n",
+        "\n{}: {} {}, {} {}, {} {}, {} {}, {} {}, {} {}\n",
         if s.passed {
             lang.pick("PASSED", "APROVADO")
         } else {
@@ -353,6 +363,8 @@ pub fn terminal(outcome: &Outcome, lang: Lang) -> String {
         lang.pick("undeclared", "não declarado(s)"),
         s.stale,
         lang.pick("stale", "obsoleto(s)"),
+        s.slow,
+        lang.pick("slow", "lento(s)"),
     );
     out
 }
@@ -435,6 +447,7 @@ pub fn html(outcome: &Outcome, lang: Lang, command: &str, date: &str) -> String 
                             (FindingType::Broken, s.broken),
                             (FindingType::Undeclared, s.undeclared),
                             (FindingType::Stale, s.stale),
+                            (FindingType::Slow, s.slow),
                         ] {
                             tr { th scope="row" { (type_title(ty, lang)) } td { (n) } }
                         }

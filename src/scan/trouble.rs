@@ -31,6 +31,16 @@ pub enum Trouble {
     },
     NoBiscoito,
     NoBannerForNewVisitor,
+    /// One of Biscoito's files sent without compression (its Content-Length).
+    Uncompressed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bytes: Option<u64>,
+    },
+    /// The module sent with a cache policy that has every page view ask again.
+    Revalidated {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        cache_control: Option<String>,
+    },
     /// A cookie kept longer than its declared duration says.
     Retention {
         declared: String,
@@ -120,6 +130,36 @@ impl Trouble {
             Trouble::NoBiscoito => t(
                 "Biscoito did not start on this page",
                 "o Biscoito não iniciou nesta página",
+            ),
+            Trouble::Uncompressed { bytes } => {
+                // gzip sends the module in about 40% of its bytes; at 1.6
+                // Mbit/s each kilobyte is 5 ms.
+                let mut text = t("sent without compression", "enviado sem compressão").to_owned();
+                if let Some(bytes) = bytes {
+                    let ms = (*bytes as f64 * 0.6 / 1024.0 * 5.0).round() as u64;
+                    text += &format!(
+                        " ({} KB): {} {ms} ms {}",
+                        bytes / 1024,
+                        t("about", "cerca de"),
+                        t(
+                            "more on every first visit on a phone network (1.6 Mbit/s)",
+                            "a mais em cada primeira visita numa rede de celular (1,6 Mbit/s)"
+                        )
+                    );
+                }
+                text
+            }
+            Trouble::Revalidated { cache_control } => format!(
+                "{} ({}): {}",
+                t(
+                    "every page view asks the host about the module again",
+                    "cada página vista pergunta de novo ao servidor pelo módulo"
+                ),
+                cache_control.as_deref().unwrap_or("no Cache-Control"),
+                t(
+                    "a round trip, about 150 ms on a phone network, before a returning visitor's banner or release",
+                    "uma ida e volta, cerca de 150 ms numa rede de celular, antes do banner ou da liberação de quem volta"
+                )
             ),
             Trouble::Retention {
                 declared,

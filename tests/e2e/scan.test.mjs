@@ -14,6 +14,7 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import Ajv2020 from "ajv/dist/2020.js";
 import { start } from "./helpers.mjs";
+import { serve } from "./server.mjs";
 
 const require = createRequire(import.meta.url);
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
@@ -191,6 +192,26 @@ test("a portal behind the guard: only the requests of tags written in the HTML r
   assert.equal(gtag.fixes[0].category, "analytics");
   assert.match(run.stdout, /fix: mark this tag: type="text\/plain" data-category="analytics"/);
   assert.match(run.stdout, /fix: the Content-Security-Policy that follows consent \(biscoito csp\) stops this request/);
+});
+
+test("Biscoito's own files served uncompressed and revalidated are slow findings with their cost and fix; a well-configured host has none", async () => {
+  const plainJson = join(dir, "slow-plain.json");
+  const plain = await biscoito(["scan", `${env.base}/tribunal/`, "--pages", "1", "--depth", "0", "--progress", "none", "--json", plainJson]);
+  const slow = (await findingsOf(plainJson)).findings.filter((f) => f.type === "slow");
+  const line = (f) => `${f.url.replace(/^.*\/biscoito\//, "")} ${f.fixes.map((x) => x.action).join()}`;
+  assert.deepEqual(slow.map(line).sort(), ["biscoito.js compress", "biscoito_bg.wasm cache", "biscoito_bg.wasm compress"], plain.stdout);
+  assert.match(plain.stdout, /biscoito_bg\.wasm — .*: sent without compression \(1\d\d KB\): about \d+ ms more on every first visit/);
+  assert.match(plain.stdout, /every page view asks the host about the module again \(no-cache\)/);
+  const { server, port: compressing } = await serve(0, { compress: true });
+  try {
+    const goodJson = join(dir, "slow-good.json");
+    await biscoito(["scan", `http://localhost:${compressing}/tribunal/`, "--pages", "1", "--depth", "0", "--progress", "none", "--json", goodJson]);
+    const report = await findingsOf(goodJson);
+    assert.deepEqual(report.findings.filter((f) => f.type === "slow"), []);
+    assert.ok(report.pages[0].ownFiles.some((f) => f.url.endsWith("biscoito_bg.wasm") && f.contentEncoding === "gzip"), JSON.stringify(report.pages[0].ownFiles));
+  } finally {
+    server.close();
+  }
 });
 
 test("a scanned page cannot reach the scanner's network (internal hosts, cloud metadata) unless --allow-private", async () => {

@@ -138,6 +138,8 @@ export function serve(port = 0, options = {}) {
       // As a portal serves its static files: the pages are checked again,
       // the scripts and the module come from the cache.
       if (options.cacheScripts && /\.(js|wasm)$/.test(path)) headers["cache-control"] = "max-age=31536000";
+      // The README's host: Biscoito's files kept a day, revalidated after.
+      if (options.compress && prefix === "/biscoito/") headers["cache-control"] = "public, max-age=86400";
       // A page that arrives in two parts, like a slow portal: the browser
       // parses (and runs async scripts) before the rest is sent. A second and
       // a half, so that a busy CI machine still parses the first part well
