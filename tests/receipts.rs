@@ -1219,7 +1219,8 @@ fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
     let later = receipt_at(&consent_id(1), Method::RejectAll, &[], news, 86_400_000, 1);
     assert_eq!(service.beacon(&later), 204);
 
-    let (code, out) = cli(&db, &["stats", "--by", "day", "--json"]);
+    // Exact shares of a known mix (k 1: every group on its own).
+    let (code, out) = cli(&db, &["stats", "--by", "day", "--json", "--k", "1"]);
     assert_eq!(code, 0, "{out}");
     let stats = json(&out);
     let total = &stats["total"];
@@ -1264,7 +1265,7 @@ fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
         .collect();
     assert_eq!(pages, ["/noticias", "/servicos"], "by page, no query");
 
-    let (code, text) = cli(&db, &["stats", "--revision", "2"]);
+    let (code, text) = cli(&db, &["stats", "--revision", "2", "--k", "1"]);
     assert_eq!(code, 0, "{text}");
     assert!(text.contains("revision 2 only"), "{text}");
     let total_line = text.lines().find(|l| l.starts_with("total")).unwrap();
@@ -1276,7 +1277,7 @@ fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
         "{total_line}"
     );
 
-    let (code, csv) = cli(&db, &["stats", "--csv"]);
+    let (code, csv) = cli(&db, &["stats", "--csv", "--k", "1"]);
     assert_eq!(code, 0, "{csv}");
     assert!(csv.starts_with("group,key,first_choices,accept_all,reject_all,custom,gpc,changes,revocations,opted_in:analytics,opted_in:google-analytics\n"), "{csv}");
     assert!(csv.contains("\ntotal,,6,3,2,1,0,1,1,4,4\n"), "{csv}");
@@ -1284,7 +1285,15 @@ fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
     let page = dir.join("estatisticas.html");
     let (code, _) = cli(
         &db,
-        &["stats", "--html", page.to_str().unwrap(), "--lang", "en"],
+        &[
+            "stats",
+            "--html",
+            page.to_str().unwrap(),
+            "--lang",
+            "en",
+            "--k",
+            "1",
+        ],
     );
     assert_eq!(code, 0);
     let html = std::fs::read_to_string(&page).unwrap();
@@ -1295,6 +1304,39 @@ fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
     assert!(html.contains("<caption>How visitors made their first choice, per period</caption>"));
     assert!(!html.contains("<script"), "no script");
 
+    // A small log cannot single anyone out: with k 4, /servicos (3 choices)
+    // joins /noticias (4), the smallest group shown, so that the groups
+    // still add up to the total; by default (k 10) seven choices show nothing.
+    let (code, out) = cli(&db, &["stats", "--json", "--k", "4"]);
+    assert_eq!(code, 0, "{out}");
+    let folded = json(&out);
+    let pages: Vec<(String, u64)> = folded["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["key"].as_str().unwrap().to_owned(),
+                g["firstChoices"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pages,
+        [(
+            "/noticias and 1 pages with fewer than 4 choices each".to_owned(),
+            6
+        )]
+    );
+    let (code, out) = cli(&db, &["stats", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let withheld = json(&out);
+    assert_eq!(
+        (withheld["withheld"].as_bool(), withheld["k"].as_u64()),
+        (Some(true), Some(10))
+    );
+    assert_eq!(withheld["total"]["firstChoices"], 0);
+    assert!(withheld["pages"].as_array().unwrap().is_empty());
     // From the running service, only with the token.
     let get = |auth: Option<&str>, query: &str| {
         let mut head = format!("GET /estatisticas{query} HTTP/1.1\r\n");
@@ -1305,10 +1347,15 @@ fn consent_statistics_for_the_data_protection_officer(backend: Backend) {
     };
     assert_eq!(get(None, "").0, 401);
     assert_eq!(get(Some("Bearer nao-e-o-token"), "").0, 401);
-    let (status, body) = get(Some(&format!("Bearer {token}")), "?by=month");
+    let (status, body) = get(Some(&format!("Bearer {token}")), "?by=month&k=1");
     assert_eq!(status, 200, "{body}");
     assert!(
         body.contains("<h1>Estatísticas de consentimento</h1>"),
+        "{body}"
+    );
+    // The service folds at least as much as its default: k=1 is raised to 10.
+    assert!(
+        body.contains("Menos de 10 escolhas no período inteiro: nada é mostrado."),
         "{body}"
     );
     let (status, body) = get(Some(&format!("Bearer {token}")), "?by=year");

@@ -122,6 +122,10 @@ enum Command {
         /// Only receipts of this config revision.
         #[arg(long)]
         revision: Option<u64>,
+        /// Periods, revisions and pages with fewer choices than this are
+        /// folded together, so that no one can be singled out.
+        #[arg(long, default_value_t = stats::DEFAULT_K, value_parser = clap::value_parser!(u64).range(1..))]
+        k: u64,
         /// The same data as one JSON object.
         #[arg(long, conflicts_with = "csv")]
         json: bool,
@@ -206,15 +210,14 @@ fn period(from: Option<&str>, to: Option<&str>) -> Result<(i64, i64), String> {
 async fn stats_command(
     store: &Store,
     (from, to): (Option<String>, Option<String>),
-    by: stats::Period,
-    revision: Option<u64>,
+    (by, revision, k): (stats::Period, Option<u64>, u64),
     (json, csv, html, lang): (bool, bool, Option<PathBuf>, PageLang),
 ) -> i32 {
     let (from, to) = match period(from.as_deref(), to.as_deref()) {
         Ok(period) => period,
         Err(e) => return cannot(e),
     };
-    let stats = match stats::compute(store, from, to, by, revision).await {
+    let stats = match stats::compute(store, from, to, by, revision, k).await {
         Ok(stats) => stats,
         Err(e) => return cannot(e),
     };
@@ -430,11 +433,20 @@ async fn command(args: Args) -> i32 {
             to,
             by,
             revision,
+            k,
             json,
             csv,
             html,
             lang,
-        } => stats_command(&store, (from, to), by, revision, (json, csv, html, lang)).await,
+        } => {
+            stats_command(
+                &store,
+                (from, to),
+                (by, revision, k),
+                (json, csv, html, lang),
+            )
+            .await
+        }
         Command::Purge { older_than } => purge(&store, &older_than).await,
     }
 }

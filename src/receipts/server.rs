@@ -330,6 +330,8 @@ struct StatsQuery {
     by: Option<String>,
     revision: Option<u64>,
     lang: Option<String>,
+    /// At least the default: a reader may fold more, never less.
+    k: Option<u64>,
 }
 
 /// Equal, in a time that does not depend on where they first differ.
@@ -419,7 +421,11 @@ async fn statistics(
             )
         }
     };
-    match super::stats::compute(&app.store, from, to, by, query.revision).await {
+    let k = query
+        .k
+        .unwrap_or(super::stats::DEFAULT_K)
+        .max(super::stats::DEFAULT_K);
+    match super::stats::compute(&app.store, from, to, by, query.revision, k).await {
         Ok(stats) => (
             [
                 (CONTENT_TYPE, "text/html; charset=utf-8"),

@@ -58,6 +58,24 @@ pub struct Tally {
 }
 
 impl Tally {
+    /// The choices it counts: first ones and later ones.
+    pub fn choices(&self) -> u64 {
+        self.first_choices + self.changes
+    }
+
+    fn add(&mut self, other: &Tally) {
+        self.first_choices += other.first_choices;
+        self.accept_all += other.accept_all;
+        self.reject_all += other.reject_all;
+        self.custom += other.custom;
+        self.gpc += other.gpc;
+        self.changes += other.changes;
+        self.revocations += other.revocations;
+        for (id, n) in &other.opted_in {
+            *self.opted_in.entry(id.clone()).or_default() += n;
+        }
+    }
+
     /// `part` as a whole percentage of the first choices.
     pub fn share(&self, part: u64) -> Option<u64> {
         (self.first_choices > 0).then(|| (part * 100 + self.first_choices / 2) / self.first_choices)
@@ -71,6 +89,39 @@ pub struct Group {
     pub tally: Tally,
 }
 
+/// The smallest group shown on its own: below it, a period, revision or
+/// page could single out a visitor of a small intranet.
+pub const DEFAULT_K: u64 = 10;
+
+/// Groups with fewer than `k` choices are not shown on their own: they are
+/// folded into one "other" group, and when that one is still too small, it
+/// joins the smallest group shown. So every group shown has at least `k`
+/// choices and the groups still add up to the total: nothing small can be
+/// found by subtraction either.
+fn fold(groups: Vec<Group>, k: u64, what: &str) -> Vec<Group> {
+    let (mut shown, small): (Vec<Group>, Vec<Group>) =
+        groups.into_iter().partition(|g| g.tally.choices() >= k);
+    if small.is_empty() {
+        return shown;
+    }
+    let mut other = Group {
+        key: format!("{} {what} with fewer than {k} choices each", small.len()),
+        tally: Tally::default(),
+    };
+    for group in &small {
+        other.tally.add(&group.tally);
+    }
+    if other.tally.choices() >= k || shown.is_empty() {
+        shown.push(other);
+        return shown;
+    }
+    if let Some(smallest) = shown.iter_mut().min_by_key(|g| g.tally.choices()) {
+        smallest.key = format!("{} and {}", smallest.key, other.key);
+        smallest.tally.add(&other.tally);
+    }
+    shown
+}
+
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Stats {
@@ -80,6 +131,11 @@ pub struct Stats {
     pub by: Period,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub revision: Option<u64>,
+    /// The smallest group shown on its own (see `fold`).
+    pub k: u64,
+    /// Fewer than `k` choices in the whole period: nothing is shown.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub withheld: bool,
     /// Optional categories and services seen, in the order of the columns.
     pub ids: Vec<String>,
     pub total: Tally,
@@ -111,6 +167,7 @@ pub async fn compute(
     to_ms: i64,
     by: Period,
     revision: Option<u64>,
+    k: u64,
 ) -> Result<Stats, StoreError> {
     let mut last_accepted: HashMap<String, BTreeSet<String>> = HashMap::new();
     // An id accepted in a refusal is a required category or service.
@@ -188,12 +245,16 @@ pub async fn compute(
             })
             .collect()
     };
-    let periods = groups(periods);
-    let revisions = groups(
-        revisions
-            .into_iter()
-            .map(|(r, t)| (r.to_string(), t))
-            .collect(),
+    let periods = fold(groups(periods), k, "periods");
+    let revisions = fold(
+        groups(
+            revisions
+                .into_iter()
+                .map(|(r, t)| (r.to_string(), t))
+                .collect(),
+        ),
+        k,
+        "revisions",
     );
     let mut pages = groups(pages);
     pages.sort_by(|a, b| {
@@ -202,12 +263,25 @@ pub async fn compute(
             .cmp(&a.tally.first_choices)
             .then(a.key.cmp(&b.key))
     });
+    let pages = fold(pages, k, "pages");
+    let withheld = total.choices() < k;
+    let (total, periods, revisions, pages) = if withheld {
+        (Tally::default(), Vec::new(), Vec::new(), Vec::new())
+    } else {
+        (total, periods, revisions, pages)
+    };
     Ok(Stats {
         from: format_time(from_ms),
         to: format_time(to_ms),
         by,
         revision,
-        ids: ids.into_iter().collect(),
+        k,
+        withheld,
+        ids: if withheld {
+            Vec::new()
+        } else {
+            ids.into_iter().collect()
+        },
         total,
         periods,
         revisions,
@@ -281,6 +355,16 @@ pub fn text(stats: &Stats) -> String {
     }
     out += &format!("\n{}\n", row("total", &stats.total));
     out += "accept, reject, custom, gpc and each category or service: shares of the first choices; changes and revoked: later choices\n";
+    out += &format!(
+        "groups with fewer than {} choices are folded together (--k), so that no one can be singled out\n",
+        stats.k
+    );
+    if stats.withheld {
+        out += &format!(
+            "fewer than {} choices in the whole period: nothing is shown\n",
+            stats.k
+        );
+    }
     if stats.unreadable > 0 {
         out += &format!(
             "{} stored receipt(s) could not be read and were left out: run `biscoito receipts verify`\n",

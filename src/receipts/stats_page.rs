@@ -234,9 +234,17 @@ pub fn page(stats: &Stats, lang: Lang) -> String {
                         "As porcentagens são das primeiras escolhas. Uma mudança é um visitante escolhendo de novo; uma revogação retira algo que ele tinha aceitado. As categorias necessárias ficam de fora: todos as têm.",
                     ))
                 }
+                p {
+                    (lang.pick("Periods, revisions and pages with fewer than ", "Períodos, revisões e páginas com menos de "))
+                    (stats.k)
+                    (lang.pick(" choices are folded together, so that no one can be singled out.", " escolhas são agrupados, para que ninguém possa ser identificado."))
+                }
                 @if stats.unreadable > 0 {
                     p { strong { (stats.unreadable) } (lang.pick(" stored receipt(s) could not be read and were left out: run biscoito receipts verify.", " comprovante(s) guardado(s) não puderam ser lidos e ficaram de fora: rode biscoito receipts verify.")) }
                 }
+                @if stats.withheld {
+                    p { strong { (lang.pick("Fewer than ", "Menos de ")) (stats.k) (lang.pick(" choices in the whole period: nothing is shown.", " escolhas no período inteiro: nada é mostrado.")) } }
+                } @else {
                 h2 { (lang.pick("Summary", "Resumo")) }
                 (table(lang, lang.pick("All receipts in the period", "Todos os comprovantes do período"), lang.pick("Receipts", "Comprovantes"), &stats.ids, &total))
                 h2 { (methods_title) }
@@ -266,6 +274,7 @@ pub fn page(stats: &Stats, lang: Lang) -> String {
                 (table(lang, lang.pick("First choices by config revision", "Primeiras escolhas por revisão da configuração"), lang.pick("Revision", "Revisão"), &stats.ids, &stats.revisions))
                 h2 { (lang.pick("By page", "Por página")) }
                 (table(lang, lang.pick("First choices by page where they were made", "Primeiras escolhas pela página onde foram feitas"), lang.pick("Page", "Página"), &stats.ids, &stats.pages))
+                }
                 p { small { (lang.pick("Produced by biscoito receipts stats from the institution's own consent log.", "Gerado por biscoito receipts stats a partir do registro de consentimentos da própria instituição.")) } }
             } }
         }
