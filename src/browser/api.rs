@@ -113,10 +113,11 @@ pub fn set_language(code: &str) -> bool {
         }
     })
     .is_some();
-    // Placeholders are drawn again in the new language.
+    // Placeholders and the declaration are drawn again in the new language.
     if let (true, Some(document)) = (switched, document()) {
         gate::remove_placeholders(&document);
         release_pending();
+        show_declarations();
     }
     switched
 }

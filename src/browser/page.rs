@@ -63,9 +63,7 @@ pub(super) fn apply(previous: Option<Record>) {
     if config.csp {
         storage::write_csp_cookie(&config, record.as_ref());
     }
-    if let Some(lang) = with_app(|app| app.lang) {
-        show_declarations(&config, lang, record.as_ref());
-    }
+    show_declarations();
     let lost = revoked(&config, previous.as_ref(), record.as_ref());
     if lost.is_empty() || !config.reload_on_revoke {
         return;
@@ -86,7 +84,13 @@ pub(super) fn apply(previous: Option<Record>) {
 /// Fills each `data-biscoito="declaration"` of the policy page with the
 /// cookie declaration (engine::declaration), in the page's light DOM; later,
 /// only its part that shows the visitor's choice.
-pub(super) fn show_declarations(config: &Config, lang: Lang, record: Option<&Record>) {
+pub(super) fn show_declarations() {
+    let Some((config, lang, record)) =
+        with_app(|app| (app.config.clone(), app.lang, app.record.clone()))
+    else {
+        return;
+    };
+    let (config, record) = (&*config, record.as_ref());
     let Some(document) = document() else { return };
     let Ok(list) = document.query_selector_all("[data-biscoito=\"declaration\"]") else {
         return;
