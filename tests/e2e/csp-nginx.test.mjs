@@ -7,15 +7,11 @@
 // network's own count, preload scanner included.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { createInterface } from "node:readline";
 import { createServer } from "node:http";
-import { join } from "node:path";
 import { launchChromium } from "./helpers.mjs";
-import { BIN, cspSite } from "./nginx.mjs";
+import { cspSite } from "./nginx.mjs";
 
 let site, trackers, browser, base;
-const stopLater = [];
 const seen = [];
 
 before(async () => {
@@ -32,7 +28,6 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  for (const child of stopLater) child.kill("SIGTERM");
   trackers?.close();
   site?.close();
 });
@@ -90,18 +85,7 @@ test("a forged cookie, one of another revision, or none at all gets the strict p
 });
 
 test("in report-only mode, what the policy would block reaches the receipts service, and `leaks` lists it", async () => {
-  const conf = site.writeConf("conf-report", ["--report-only", "/csp-reports"]);
-  const db = `sqlite:${join(site.dir, "recibos.db")}`;
-  const service = spawn(BIN, ["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db], { stdio: ["ignore", "ignore", "pipe"] });
-  stopLater.push(service);
-  let address;
-  for await (const line of createInterface({ input: service.stderr })) {
-    const entry = JSON.parse(line);
-    if (entry.fields.message === "listening") { address = entry.fields.address; break; }
-  }
-  service.stderr.resume();
-  const reporting = await site.nginx("report-only", conf,
-    `location = /csp-reports { proxy_pass http://${address}/csp-reports; }`);
+  const reporting = await site.reportOnly("report-only");
   const context = await browser.newContext();
   const page = await context.newPage();
   const from = seen.length;
@@ -112,7 +96,7 @@ test("in report-only mode, what the policy would block reaches the receipts serv
   let listed = "";
   for (let i = 0; i < 50 && !/anuncios\.terceiro\.test/.test(listed); i++) {
     await new Promise((r) => setTimeout(r, 200));
-    listed = spawnSync(BIN, ["receipts", "leaks", "--db", db], { encoding: "utf8" }).stdout;
+    listed = reporting.leaks();
   }
   for (const host of ["estatistica.terceiro.test", "anuncios.terceiro.test", "videos.terceiro.test"]) {
     assert.match(listed, new RegExp(host.replaceAll(".", "\\.") + ".*/csp-consentimento/"), listed);

@@ -13,9 +13,10 @@ import { pause, KEY } from "./webdriver.mjs";
  * when given, opens the sessions of the back/forward-cache flows instead: for
  * an engine whose driver keeps it from restoring pages (see firefox.test.mjs).
  * `openCsp` opens a session on nginx serving www/csp-consentimento/ with
- * the policy `biscoito csp` wrote (nginx.mjs).
+ * the policy `biscoito csp` wrote (nginx.mjs); `openReportOnly`, one on its
+ * report-only twin, with `leaks()`, what `receipts leaks` lists.
  */
-export function coreFlows(engine, open, contacted, { openForBackForward = open, openCsp } = {}) {
+export function coreFlows(engine, open, contacted, { openForBackForward = open, openCsp, openReportOnly } = {}) {
   const googleContacted = () => contacted.filter((h) => /google/.test(h));
   const flow = (title, body, opener = open) => test(`${engine}: ${title}`, async () => {
     const browser = await opener();
@@ -95,6 +96,37 @@ export function coreFlows(engine, open, contacted, { openForBackForward = open, 
     await pause(700);
     assert.deepEqual(trackers(), [], "after the revocation, strict again");
   }, openCsp);
+
+  flow("the Content-Security-Policy: a forged consent cookie, or one of another revision, gets the strict policy", async (b) => {
+    const trackers = () => contacted.filter((h) => h.endsWith(".terceiro.test"));
+    await b.go("/csp-consentimento/");
+    await b.ready();
+    // (A visitor may write a real one for themselves: it widens only their
+    // own pages, and csp-nginx.test.mjs shows it.)
+    for (const forged of ["4.evil", "3.analytics.marketing.youtube", "4.", "x".repeat(5000)]) {
+      await b.run(`document.cookie = "biscoito-csp=${forged}; path=/"`);
+      contacted.length = 0;
+      await b.go("/csp-consentimento/");
+      await b.ready();
+      await pause(700);
+      assert.deepEqual(trackers(), [], forged);
+    }
+  }, openCsp);
+
+  flow("the Content-Security-Policy in report-only mode: what it would block reaches the receipts service, and `leaks` lists it", async (b) => {
+    await b.go("/csp-consentimento/");
+    await b.ready();
+    await pause(700);
+    assert.ok(contacted.includes("anuncios.terceiro.test"), "report-only blocks nothing");
+    let listed = "";
+    for (let i = 0; i < 50 && !/videos\.terceiro\.test/.test(listed); i++) {
+      await pause(200);
+      listed = b.leaks();
+    }
+    for (const host of ["estatistica.terceiro.test", "anuncios.terceiro.test", "videos.terceiro.test"]) {
+      assert.match(listed, new RegExp(host.replaceAll(".", "\\.") + ".*/csp-consentimento/"), listed);
+    }
+  }, openReportOnly);
 
   flow("accept loads Google Analytics; revoking deletes its cookies and stops it", async (b) => {
     await b.go("/");

@@ -16,7 +16,7 @@ const GECKODRIVER = process.env.GECKODRIVER || `${homedir()}/.cargo/bin/geckodri
 const FIREFOX = process.env.FIREFOX_PATH || "/usr/bin/firefox-esr";
 // Made at load, so the flows below can be given its list of hosts.
 const proxy = await recordingProxy();
-let site, driver, base, csp, cspBase;
+let site, driver, base, csp, cspBase, reportOnly;
 
 before(async () => {
   const served = await serve(0);
@@ -25,6 +25,7 @@ before(async () => {
   driver = await startDriver(GECKODRIVER, ["--log", "error"]);
   csp = cspSite();
   cspBase = (await csp.nginx("enforced", csp.writeConf("conf"))).url;
+  reportOnly = await csp.reportOnly("report-only");
 });
 
 after(async () => {
@@ -54,4 +55,5 @@ const overGeckodriver = (at) => session(driver.url, {
 coreFlows("Firefox", () => overGeckodriver(), proxy.contacted, {
   openForBackForward: () => firefoxSession(FIREFOX, prefs(), base),
   openCsp: () => overGeckodriver(cspBase),
+  openReportOnly: async () => Object.assign(await overGeckodriver(reportOnly.url), { leaks: reportOnly.leaks }),
 });

@@ -3,6 +3,7 @@
 // csp` wrote for its config: shared by csp-nginx.test.mjs (Chromium) and the
 // Firefox and WebKit flows (engines.mjs).
 import { spawn, spawnSync } from "node:child_process";
+import { createInterface } from "node:readline";
 import { createServer } from "node:http";
 import { chmodSync, cpSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -75,6 +76,25 @@ http {
         try { await fetch(url + "/csp-consentimento/"); break; } catch { await new Promise((r) => setTimeout(r, 100)); }
       }
       return { url, process };
+    },
+    /**
+     * nginx in report-only mode, its reports passed to a `biscoito receipts
+     * serve` of its own: `{ url, leaks() }`, leaks() being what `receipts
+     * leaks` prints.
+     */
+    async reportOnly(name) {
+      const conf = this.writeConf(`conf-${name}`, ["--report-only", "/csp-reports"]);
+      const db = `sqlite:${join(dir, `${name}.db`)}`;
+      const service = spawn(BIN, ["receipts", "serve", "--listen", "127.0.0.1:0", "--db", db], { stdio: ["ignore", "ignore", "pipe"] });
+      running.push(service);
+      let address;
+      for await (const line of createInterface({ input: service.stderr })) {
+        const entry = JSON.parse(line);
+        if (entry.fields.message === "listening") { address = entry.fields.address; break; }
+      }
+      service.stderr.resume();
+      const { url } = await this.nginx(name, conf, `location = /csp-reports { proxy_pass http://${address}/csp-reports; }`);
+      return { url, leaks: () => spawnSync(BIN, ["receipts", "leaks", "--db", db], { encoding: "utf8" }).stdout };
     },
     close() {
       for (const process of running) process.kill("SIGTERM");

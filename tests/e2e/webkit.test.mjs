@@ -11,7 +11,7 @@ import { cspSite } from "./nginx.mjs";
 
 // Made at load, so the flows below can be given its list of hosts.
 const proxy = await recordingProxy();
-let site, webkit, base, csp, cspBase;
+let site, webkit, base, csp, cspBase, reportOnly;
 
 before(async () => {
   const served = await serve(0);
@@ -20,6 +20,7 @@ before(async () => {
   webkit = await startWebKit();
   csp = cspSite();
   cspBase = (await csp.nginx("enforced", csp.writeConf("conf"))).url;
+  reportOnly = await csp.reportOnly("report-only");
 });
 
 after(async () => {
@@ -32,4 +33,7 @@ after(async () => {
 /** MiniBrowser starts with a fresh ephemeral profile per session: a fresh visitor. */
 const open = () => session(webkit.url, capabilities(proxy.port), base);
 
-coreFlows("WebKit", open, proxy.contacted, { openCsp: () => session(webkit.url, capabilities(proxy.port), cspBase) });
+coreFlows("WebKit", open, proxy.contacted, {
+  openCsp: () => session(webkit.url, capabilities(proxy.port), cspBase),
+  openReportOnly: async () => Object.assign(await session(webkit.url, capabilities(proxy.port), reportOnly.url), { leaks: reportOnly.leaks }),
+});
