@@ -5,7 +5,7 @@
 use crate::engine::config::Config;
 use crate::engine::declaration::{self, Reader};
 use crate::engine::i18n::Lang;
-use maud::{html, PreEscaped, DOCTYPE};
+use maud::{html, PreEscaped};
 
 /// The page's style: the banner's default for the declaration, plus a body.
 const STYLE: &str = "body{font:100%/1.5 system-ui,sans-serif;color:#1b1b1b;background:#fff;margin:0}\
@@ -20,21 +20,10 @@ pub fn page(config: &Config, lang: Lang) -> String {
         Lang::En => "Cookie declaration",
         Lang::Es => "Declaración de cookies",
     };
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body { main {
-                h1 { (title) }
-                // Markup from the engine, which escapes every config text.
-                (PreEscaped(declaration::html(config, lang, Reader::Copy)))
-            } }
-        }
-    }
-    .into_string()
+    let body = html! {
+        h1 { (title) }
+        // Markup from the engine, which escapes every config text.
+        (PreEscaped(declaration::html(config, lang, Reader::Copy)))
+    };
+    crate::html_page::page(lang.code(), title, STYLE, body)
 }

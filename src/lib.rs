@@ -17,6 +17,10 @@ pub mod receipts;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod csp_servers;
 
+// The frame of the native command's HTML pages.
+#[cfg(not(target_arch = "wasm32"))]
+pub mod html_page;
+
 // `biscoito declaration --format html`: the cookie declaration as a page.
 #[cfg(not(target_arch = "wasm32"))]
 pub mod declaration_page;

@@ -9,7 +9,9 @@
 //! or as Markdown (`--format md`, for a CMS page or a PDF).
 
 use super::config::{Category, Config, CookieInfo};
-use super::html::{category_description, category_title, cookie_table_into, escape, text};
+use super::html::{
+    category_description, category_title, cookie_table_into, escape, text, COOKIE_COLUMNS,
+};
 use super::i18n::{legal_basis, Lang, Text};
 use super::record::Record;
 
@@ -375,13 +377,7 @@ pub fn markdown(config: &Config, lang: Lang) -> String {
             md.push_str(": ");
             md.push_str(title);
             md.push_str("\n\n|");
-            for column in [
-                Text::ColumnName,
-                Text::ColumnProvider,
-                Text::ColumnPurpose,
-                Text::ColumnDuration,
-                Text::ColumnParty,
-            ] {
+            for column in COOKIE_COLUMNS {
                 md.push(' ');
                 md.push_str(&cell(text(config, lang, column)));
                 md.push_str(" |");

@@ -344,6 +344,15 @@ fn cookie_table(h: &mut Html, config: &Config, lang: Lang, cookies: &[CookieInfo
     cookie_table_into(&mut h.0, config, lang, &rows, None);
 }
 
+/// The columns of every table of cookies, in order.
+pub(super) const COOKIE_COLUMNS: [Text; 5] = [
+    Text::ColumnName,
+    Text::ColumnProvider,
+    Text::ColumnPurpose,
+    Text::ColumnDuration,
+    Text::ColumnParty,
+];
+
 /// A table of cookies and storage keys: name (a row header), provider
 /// (each row's fallback when the cookie names none), purpose, duration and
 /// party. With `label`, the table has that caption and its scrolling
@@ -367,13 +376,7 @@ pub(super) fn cookie_table_into(
         h.raw("<caption>").text(label).raw("</caption>");
     }
     h.raw("<thead><tr>");
-    for column in [
-        Text::ColumnName,
-        Text::ColumnProvider,
-        Text::ColumnPurpose,
-        Text::ColumnDuration,
-        Text::ColumnParty,
-    ] {
+    for column in COOKIE_COLUMNS {
         h.raw("<th scope=\"col\">")
             .text(text(config, lang, column))
             .raw("</th>");

@@ -10,7 +10,7 @@
 //! of which a general plotting backend writes.
 
 use super::stats::{Group, Period, Stats, Tally};
-use maud::{html, Markup, PreEscaped, DOCTYPE};
+use maud::{html, Markup};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -211,16 +211,7 @@ pub fn page(stats: &Stats, lang: Lang) -> String {
         "How visitors made their first choice, per period",
         "Como os visitantes fizeram a primeira escolha, por período",
     );
-    html! {
-        (DOCTYPE)
-        html lang=(lang.code()) {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body { main {
+    let body = html! {
                 h1 { (title) }
                 p {
                     (lang.pick("Receipts received from ", "Comprovantes recebidos de "))
@@ -276,8 +267,6 @@ pub fn page(stats: &Stats, lang: Lang) -> String {
                 (table(lang, lang.pick("First choices by page where they were made", "Primeiras escolhas pela página onde foram feitas"), lang.pick("Page", "Página"), &stats.ids, &stats.pages))
                 }
                 p { small { (lang.pick("Produced by biscoito receipts stats from the institution's own consent log.", "Gerado por biscoito receipts stats a partir do registro de consentimentos da própria instituição.")) } }
-            } }
-        }
-    }
-    .into_string()
+    };
+    crate::html_page::page(lang.code(), title, STYLE, body)
 }

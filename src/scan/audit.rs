@@ -606,22 +606,14 @@ fn slow_own_files(artifacts: &Artifacts) -> Vec<Finding> {
             }
             seen.push(&file.url);
             let finding = |detail: Trouble| Finding {
-                kind_of_finding: FindingType::Slow,
-                phase: Some(Phase::BeforeConsent),
-                kind: Kind::Request,
-                name: None,
-                area: None,
                 url: Some(file.url.clone()),
-                page: visit.url.clone(),
-                pages: Vec::new(),
-                provider: None,
-                purpose: None,
-                usual_category: None,
-                category: None,
-                cause: None,
-                effects: Vec::new(),
-                detail: Some(detail),
-                fixes: Vec::new(),
+                ..about_page(
+                    FindingType::Slow,
+                    Phase::BeforeConsent,
+                    Kind::Request,
+                    &visit.url,
+                    detail,
+                )
             };
             let compressed = file
                 .content_encoding
