@@ -7,13 +7,11 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { start } from "./helpers.mjs";
+import { axeViolations, start } from "./helpers.mjs";
 
-const require = createRequire(import.meta.url);
 const root = resolve(fileURLToPath(import.meta.url), "../../..");
 const BIN = process.env.BISCOITO_BIN || join(root, "target", "debug", "biscoito");
 let env;
@@ -27,14 +25,6 @@ async function policyPage(viewport = { width: 1280, height: 800 }) {
   await page.goto(`${env.base}/camara/privacidade.html`);
   await page.waitForSelector(".biscoito-declaration");
   return { context, page };
-}
-
-async function axeViolations(page) {
-  await page.addScriptTag({ content: await readFile(require.resolve("axe-core/axe.min.js"), "utf8") });
-  return page.evaluate(async () => {
-    const result = await window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21aa", "wcag22aa"] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-  });
 }
 
 test("the policy page shows the declaration from the config: categories, legal bases, services, cookie tables, hosts, revision", async () => {
