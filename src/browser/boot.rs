@@ -137,9 +137,7 @@ pub(super) fn settle(
         _ => None,
     };
     let made_at_load = decision.store;
-    let notify = Closure::<dyn Fn()>::new(release_pending);
-    super::guard::start(&config, notify.as_ref().unchecked_ref());
-    notify.forget();
+    super::guard::start(&config);
     APP.with(|cell| {
         *cell.borrow_mut() = Some(App {
             config: Rc::new(config),

@@ -7,7 +7,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::{Array, Function, Object, Reflect};
+use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element};
@@ -51,8 +51,9 @@ fn held_by_script(handle: &JsValue) -> Vec<Element> {
 }
 
 /// With the config read: the guard holds its declared hosts from now on,
-/// and calls `notify` when it holds something outside the page.
-pub(super) fn start(config: &Config, notify: &Function) {
+/// and calls `notify` (a look for what to release) when it holds something
+/// outside the page. Nothing is made when the guard is off.
+pub(super) fn start(config: &Config) {
     let Some(handle) = handle() else { return };
     if let Ok(hosts) = Reflect::get(&handle, &"hosts".into()) {
         let hosts = Array::from(&hosts);
@@ -60,7 +61,9 @@ pub(super) fn start(config: &Config, notify: &Function) {
             hosts.push(&host.into());
         }
     }
-    let _ = Reflect::set(&handle, &"notify".into(), notify);
+    let notify = Closure::<dyn Fn()>::new(super::release_pending);
+    let _ = Reflect::set(&handle, &"notify".into(), notify.as_ref());
+    notify.forget();
 }
 
 /// Writes on each newly held item what it waits for. Before `gate::release`.
