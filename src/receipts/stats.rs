@@ -151,13 +151,6 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
-/// The path of a page address, without its query.
-fn path_of(page: &str) -> String {
-    let rest = page.split_once("://").map_or(page, |(_, rest)| rest);
-    let path = rest.find('/').map_or("/", |i| &rest[i..]);
-    path.split(['?', '#']).next().unwrap_or("/").to_owned()
-}
-
 /// Counts the receipts received in [from_ms, to_ms), grouped `by` period,
 /// only those of `revision` when given. The log is read from its start up
 /// to `to_ms`, so that a change knows what the same visitor chose before.
@@ -209,7 +202,9 @@ pub async fn compute(
                 &mut total,
                 periods.entry(by.key(row.received_ms)).or_default(),
                 revisions.entry(record.revision).or_default(),
-                pages.entry(path_of(&receipt.page)).or_default(),
+                pages
+                    .entry(crate::scan::artifacts::path_of(&receipt.page).to_owned())
+                    .or_default(),
             ] {
                 if first {
                     tally.first_choices += 1;
@@ -454,6 +449,8 @@ mod tests {
 
     #[test]
     fn a_page_is_its_path_without_query() {
+        // The scanner's reading of a page address, shared.
+        let path_of = crate::scan::artifacts::path_of;
         assert_eq!(path_of("https://www.tjvs.jus.br/servicos?x=1"), "/servicos");
         assert_eq!(path_of("https://www.tjvs.jus.br"), "/");
     }
